@@ -1,0 +1,2 @@
+import MCPWire
+enum DemoPlaceholder {}

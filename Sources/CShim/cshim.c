@@ -1,2 +1,180 @@
+#define _GNU_SOURCE 1
 #include "cshim.h"
-int cshim_placeholder(void) { return 0; }
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifdef __linux__
+#include <sys/prctl.h>
+#include <sys/random.h>
+#endif
+#ifdef __APPLE__
+#include <sys/random.h>
+#endif
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+#define CSHIM_HAVE_ADDCLOSEFROM 1
+#endif
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
+#define CSHIM_HAVE_ADDCHDIR 1
+#endif
+
+int cshim_pipe_cloexec(int fds[2]) {
+#ifdef __linux__
+    return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;
+#else
+    if (pipe(fds) != 0) return errno;
+    if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(fds[1], F_SETFD, FD_CLOEXEC) != 0) {
+        int err = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return err;
+    }
+    return 0;
+#endif
+}
+
+int cshim_spawn_close_fds_from(posix_spawn_file_actions_t *actions, int lowfd, short *attr_flags) {
+#if defined(__APPLE__)
+    (void)actions;
+    (void)lowfd;
+    *attr_flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;
+    return 0;
+#elif defined(CSHIM_HAVE_ADDCLOSEFROM)
+    (void)attr_flags;
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowfd);
+#elif defined(__linux__)
+    // Fallback: one close action per fd currently open. glibc ignores EBADF on close actions for fds
+    // in range, so the directory's own fd (closed before the spawn) is harmless.
+    (void)attr_flags;
+    DIR *dir = opendir("/proc/self/fd");
+    if (dir == NULL) return errno;
+    int result = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        char *end = NULL;
+        long fd = strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || fd < lowfd || fd == dirfd(dir)) continue;
+        result = posix_spawn_file_actions_addclose(actions, (int)fd);
+        if (result != 0) break;
+    }
+    closedir(dir);
+    return result;
+#else
+    (void)actions;
+    (void)lowfd;
+    (void)attr_flags;
+    return ENOSYS;
+#endif
+}
+
+int cshim_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+#if defined(__APPLE__) || defined(CSHIM_HAVE_ADDCHDIR)
+    return posix_spawn_file_actions_addchdir_np(actions, path);
+#else
+    (void)actions;
+    (void)path;
+    return ENOSYS;
+#endif
+}
+
+int cshim_set_parent_death_signal(int sig) {
+#ifdef __linux__
+    return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0UL, 0UL, 0UL) == 0 ? 0 : errno;
+#else
+    (void)sig;
+    return ENOSYS;
+#endif
+}
+
+int cshim_set_child_subreaper(int on) {
+#ifdef __linux__
+    return prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)(on ? 1 : 0), 0UL, 0UL, 0UL) == 0 ? 0 : errno;
+#else
+    (void)on;
+    return ENOSYS;
+#endif
+}
+
+int cshim_wait_exit(pid_t pid, int keep_zombie, int *signaled, int *value) {
+    siginfo_t info;
+    int options = WEXITED | (keep_zombie ? WNOWAIT : 0);
+    for (;;) {
+        memset(&info, 0, sizeof info);
+        if (waitid(P_PID, (id_t)pid, &info, options) == 0) break;
+        if (errno != EINTR) return errno;
+    }
+    if (info.si_code == CLD_EXITED) {
+        *signaled = 0;
+    } else {
+        *signaled = 1;  // CLD_KILLED or CLD_DUMPED (only WEXITED was requested)
+    }
+    *value = info.si_status;
+    return 0;
+}
+
+int cshim_group_has_live_members(pid_t pgid, pid_t exclude) {
+#ifdef __linux__
+    DIR *dir = opendir("/proc");
+    if (dir == NULL) return -1;
+    int found = 0;
+    struct dirent *entry;
+    char path[64];
+    char buf[512];
+    while (!found && (entry = readdir(dir)) != NULL) {
+        char *end = NULL;
+        long pid = strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || pid <= 0 || pid == (long)exclude) continue;
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0) continue;
+        buf[n] = '\0';
+        // Format: pid (comm) state ppid pgrp ... ; comm may contain spaces and ')'.
+        char *close_paren = strrchr(buf, ')');
+        if (close_paren == NULL) continue;
+        char state = 0;
+        long ppid = 0, pgrp = 0;
+        if (sscanf(close_paren + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3) continue;
+        if (pgrp == (long)pgid && state != 'Z' && state != 'X') found = 1;
+    }
+    closedir(dir);
+    return found;
+#else
+    (void)pgid;
+    (void)exclude;
+    return -1;
+#endif
+}
+
+int cshim_random_bytes(void *buf, size_t len) {
+    unsigned char *p = (unsigned char *)buf;
+    while (len > 0) {
+#ifdef __linux__
+        ssize_t n = getrandom(p, len, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        p += n;
+        len -= (size_t)n;
+#else
+        size_t chunk = len > 256 ? 256 : len;
+        if (getentropy(p, chunk) != 0) return errno;
+        p += chunk;
+        len -= chunk;
+#endif
+    }
+    return 0;
+}

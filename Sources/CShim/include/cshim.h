@@ -1,6 +1,41 @@
 #ifndef CSHIM_H
 #define CSHIM_H
-// Plain prototypes only: _GNU_SOURCE lives in the .c file (defining it in a public header breaks
-// the module build against Dispatch's fd_set).
-int cshim_placeholder(void);
+// Plain prototypes only: _GNU_SOURCE lives in cshim.c (defining it in a public header breaks the
+// module build against Dispatch's fd_set). Every function returns 0 on success or an errno value
+// (never -1), unless documented otherwise. ENOSYS means "not available on this platform".
+
+#include <spawn.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/// pipe2(fds, O_CLOEXEC); on platforms without pipe2, pipe + FD_CLOEXEC on both ends.
+int cshim_pipe_cloexec(int fds[2]);
+
+/// Arrange for every fd >= lowfd to be closed in the spawned child.
+/// Linux/glibc >= 2.34: posix_spawn_file_actions_addclosefrom_np. Older glibc: one close action per fd
+/// listed in /proc/self/fd. Apple: sets POSIX_SPAWN_CLOEXEC_DEFAULT in *attr_flags (the caller must
+/// pass those flags to posix_spawnattr_setflags afterwards; dup2 actions keep their targets open).
+int cshim_spawn_close_fds_from(posix_spawn_file_actions_t *actions, int lowfd, short *attr_flags);
+
+/// posix_spawn_file_actions_addchdir_np (glibc >= 2.29, macOS >= 10.15), else ENOSYS.
+int cshim_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/// prctl(PR_SET_PDEATHSIG, sig) for the calling thread's children-to-be (Linux only, else ENOSYS).
+int cshim_set_parent_death_signal(int sig);
+
+/// prctl(PR_SET_CHILD_SUBREAPER, on) (Linux only, else ENOSYS).
+int cshim_set_child_subreaper(int on);
+
+/// Blocks until `pid` has exited (EINTR retried). With keep_zombie != 0 the child is NOT reaped
+/// (waitid WNOWAIT), so its pid and process-group id cannot be reused yet.
+/// On success *signaled is 0 and *value the exit code, or *signaled is 1 and *value the signal number.
+int cshim_wait_exit(pid_t pid, int keep_zombie, int *signaled, int *value);
+
+/// 1 if some process other than `exclude` that is not a zombie is in process group `pgid`,
+/// 0 if none, -1 if this cannot be determined on this platform (no /proc).
+int cshim_group_has_live_members(pid_t pgid, pid_t exclude);
+
+/// Fills buf with len cryptographically secure random bytes (getrandom / getentropy).
+int cshim_random_bytes(void *buf, size_t len);
+
 #endif

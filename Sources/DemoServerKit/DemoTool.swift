@@ -1,0 +1,195 @@
+import MCPWire
+
+/// One tool a `DemoServer` offers: its `tools/list` entry plus the code that runs on `tools/call`.
+public struct DemoTool: Sendable {
+    /// Runs the tool. `arguments` is the call's `arguments` object (`{}` when the caller sent none).
+    /// A thrown error becomes a result with `isError: true` whose text is the error's description.
+    public typealias Handler = @Sendable (_ arguments: JSONObject, _ context: ToolContext) throws -> DemoToolResult
+
+    public var name: String
+    public var title: String?
+    public var description: String
+    /// A JSON Schema object with `"type": "object"` at the root.
+    public var inputSchema: JSONValue
+    /// When set, successful results carry `structuredContent` (and a text block with its JSON).
+    public var outputSchema: JSONValue?
+    /// `ToolAnnotations`: `title`, `readOnlyHint`, `destructiveHint`, `idempotentHint`, `openWorldHint`.
+    public var annotations: JSONValue?
+    public var handler: Handler
+
+    public init(
+        name: String,
+        title: String? = nil,
+        description: String,
+        inputSchema: JSONValue = ["type": "object", "additionalProperties": false],
+        outputSchema: JSONValue? = nil,
+        annotations: JSONValue? = nil,
+        handler: @escaping Handler
+    ) {
+        self.name = name
+        self.title = title
+        self.description = description
+        self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
+        self.annotations = annotations
+        self.handler = handler
+    }
+
+    /// The tool's entry in a `tools/list` result.
+    public var listEntry: JSONValue {
+        var o = JSONObject()
+        o["name"] = .string(name)
+        if let title { o["title"] = .string(title) }
+        o["description"] = .string(description)
+        o["inputSchema"] = inputSchema
+        if let outputSchema { o["outputSchema"] = outputSchema }
+        if let annotations { o["annotations"] = annotations }
+        return .object(o)
+    }
+
+    /// Builds an annotations object. Every hint is written out explicitly, so a reader never has to
+    /// remember the spec's defaults (`destructiveHint` and `openWorldHint` default to true).
+    public static func annotations(
+        title: String,
+        readOnly: Bool,
+        destructive: Bool,
+        idempotent: Bool,
+        openWorld: Bool = false
+    ) -> JSONValue {
+        [
+            "title": .string(title),
+            "readOnlyHint": .bool(readOnly),
+            "destructiveHint": .bool(destructive),
+            "idempotentHint": .bool(idempotent),
+            "openWorldHint": .bool(openWorld),
+        ]
+    }
+}
+
+/// What a tool handler returns.
+public struct DemoToolResult: Sendable {
+    /// Content blocks, e.g. `{"type":"text","text":"…"}`.
+    public var content: [JSONValue]
+    /// Sent as `structuredContent` only when the tool declares an `outputSchema` and the result is
+    /// not an error.
+    public var structuredContent: JSONValue?
+    public var isError: Bool
+    /// When true the server sends no response at all for this call (fixture: "hang" forever
+    /// without tying up a thread).
+    public var suppressesResponse: Bool
+
+    public init(
+        content: [JSONValue], structuredContent: JSONValue? = nil, isError: Bool = false,
+        suppressesResponse: Bool = false
+    ) {
+        self.content = content
+        self.structuredContent = structuredContent
+        self.isError = isError
+        self.suppressesResponse = suppressesResponse
+    }
+
+    /// One text block.
+    public static func text(_ text: String) -> DemoToolResult {
+        DemoToolResult(content: [Self.textBlock(text)])
+    }
+
+    /// Structured output plus one text block: `text` when given, else the value's compact JSON.
+    public static func structured(_ value: JSONValue, text: String? = nil) -> DemoToolResult {
+        DemoToolResult(content: [Self.textBlock(text ?? value.serialized())], structuredContent: value)
+    }
+
+    /// A tool-level failure (`isError: true`) the model can read.
+    public static func error(_ message: String) -> DemoToolResult {
+        DemoToolResult(content: [Self.textBlock(message)], isError: true)
+    }
+
+    /// No response will ever be written for this call.
+    public static let noResponse = DemoToolResult(content: [], suppressesResponse: true)
+
+    public static func textBlock(_ text: String) -> JSONValue {
+        ["type": "text", "text": .string(text)]
+    }
+
+    /// The `tools/call` result object.
+    func json(includeStructured: Bool) -> JSONValue {
+        var o = JSONObject()
+        o["content"] = .array(content)
+        if includeStructured, !isError, let structuredContent { o["structuredContent"] = structuredContent }
+        o["isError"] = .bool(isError)
+        return .object(o)
+    }
+}
+
+/// What a handler knows about the call it is serving.
+public struct ToolContext: Sendable {
+    /// The server's name (`serverInfo.name`).
+    public var serverName: String
+    public var toolName: String
+    /// The JSON-RPC id of the `tools/call` request.
+    public var requestID: RequestID
+    /// The protocol version agreed in `initialize` (the newest legacy version before that).
+    public var protocolVersion: String
+
+    public init(serverName: String, toolName: String, requestID: RequestID, protocolVersion: String) {
+        self.serverName = serverName
+        self.toolName = toolName
+        self.requestID = requestID
+        self.protocolVersion = protocolVersion
+    }
+
+    /// Writes one line to stderr, prefixed with the server name. Never touches stdout.
+    public func log(_ message: String) {
+        DemoStderr.log("\(serverName): \(message)")
+    }
+}
+
+/// A failure a handler reports to the caller as an `isError: true` result.
+public enum DemoToolError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A required argument is absent.
+    case missingArgument(String)
+    /// An argument has the wrong JSON type or an unacceptable value.
+    case invalidArgument(name: String, expected: String, got: String)
+    /// The thing the call names does not exist (a customer, a note…).
+    case notFound(String)
+    /// Anything else, worded for the model/user.
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .missingArgument(let name): return "Missing required argument \"\(name)\"."
+        case .invalidArgument(let name, let expected, let got):
+            return "Argument \"\(name)\" must be \(expected), got \(got)."
+        case .notFound(let what): return "Not found: \(what)."
+        case .failed(let message): return message
+        }
+    }
+}
+
+/// Typed reading of tool arguments; failures throw `DemoToolError`, which the server turns into
+/// an `isError: true` result (input validation errors are tool errors since 2025-11-25).
+public enum DemoArguments {
+    public static func string(_ arguments: JSONObject, _ name: String) throws -> String {
+        guard let value = arguments[name] else { throw DemoToolError.missingArgument(name) }
+        guard case .string(let s) = value else {
+            throw DemoToolError.invalidArgument(name: name, expected: "a string", got: value.typeName)
+        }
+        return s
+    }
+
+    public static func nonEmptyString(_ arguments: JSONObject, _ name: String) throws -> String {
+        let s = try string(arguments, name)
+        guard !s.isEmpty else {
+            throw DemoToolError.invalidArgument(name: name, expected: "a non-empty string", got: "\"\"")
+        }
+        return s
+    }
+
+    public static func integer(_ arguments: JSONObject, _ name: String) throws -> Int {
+        guard let value = arguments[name] else { throw DemoToolError.missingArgument(name) }
+        guard let n = value.intValue else {
+            let got = if case .number(let lexeme) = value { lexeme } else { value.typeName }
+            throw DemoToolError.invalidArgument(name: name, expected: "an integer", got: got)
+        }
+        return n
+    }
+}

@@ -1,2 +1,0 @@
-import MCPWire
-enum DemoPlaceholder {}

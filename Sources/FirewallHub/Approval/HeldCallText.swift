@@ -1,0 +1,76 @@
+import MCPWire
+
+/// The tool results the hub itself writes: held, denied, and `firewall_confirm` answers.
+///
+/// Every one is `isError: true`: the target's tool did not run, and a strict client that validates a
+/// tool's `outputSchema` skips validation for errors, so the text always reaches the model.
+enum HeldCallText {
+    static func held(call: FrozenCall, held: HeldCall, ttlSeconds: Int) -> JSONValue {
+        let argumentsJSON = JSONValue.object(call.arguments ?? JSONObject())
+        let confirmArgs: JSONValue = ["otp": .string(held.code), "call_id": .string(held.id)]
+        var o = JSONObject()
+        o["status"] = "PAUSED_FOR_APPROVAL"
+        o["message"] = .string(
+            "The firewall held \(call.exposedName) for human approval (\(call.rule)). It has NOT run.")
+        o["server"] = .string(call.server)
+        o["action"] = ["tool": .string(call.exposedName), "arguments": argumentsJSON]
+        o["call_id"] = .string(held.id)
+        o["expires_in_seconds"] = .int(ttlSeconds)
+        o["instruction"] = .string(
+            "Show the user exactly what would run (the action above) and ask whether to allow it. "
+                + "Tell the user: approval code: **\(held.code)**. Then STOP and wait for the user's reply. "
+                + "Only if the user answers with that code, call \(ToolCatalog.confirmToolName) with "
+                + "\(confirmArgs.serialized()). If the user declines, call it with \"decision\": \"deny\" "
+                + "or do nothing: the code expires in \(ttlSeconds) seconds.")
+        return toolError(JSONValue.object(o).prettyPrinted())
+    }
+
+    static func denied(exposedName: String, rule: String) -> JSONValue {
+        toolError("Denied by mcp-firewall-hub: \(exposedName) is not allowed by the firewall policy (\(rule)). "
+            + "The call was not sent to the server. Do not retry it; tell the user it is blocked.")
+    }
+
+    static func noChannel(exposedName: String, rule: String) -> JSONValue {
+        toolError("mcp-firewall-hub refused \(exposedName): it needs human approval (\(rule)), but no approval "
+            + "channel is configured (approval.code_delivery is \"out_of_band\" with no approval.notify command). "
+            + "Configure approval.notify in hub.json, or set approval.code_delivery to \"agent\". The call did not run.")
+    }
+
+    static func confirmError(_ message: String) -> JSONValue {
+        toolError("firewall_confirm: " + message)
+    }
+
+    static func confirmOutcome(_ outcome: ConfirmOutcome) -> JSONValue {
+        toolError("firewall_confirm: " + describe(outcome))
+    }
+
+    /// What a non-approving outcome means, for the model and the log. Never contains a code.
+    static func describe(_ outcome: ConfirmOutcome) -> String {
+        switch outcome {
+        case .approved(let call): return "approved \(call.exposedName)"
+        case .denied(let call): return "\(call.exposedName) (\(callLabel(call))) was refused by the user; it will not run."
+        case .wrongCode(let callID, let left):
+            let target = callID.map { " for held call \($0)" } ?? ""
+            let remaining = left.map { " \($0) attempt(s) left." } ?? ""
+            return "wrong approval code\(target); nothing ran.\(remaining) Ask the user for the exact code; never guess."
+        case .attemptsExhausted(let callID):
+            return "too many wrong codes for held call \(callID): it was discarded and will not run. "
+                + "Retry the original tool call to get a new code."
+        case .expired(let callID):
+            return "the approval code for held call \(callID) has expired; it will not run. "
+                + "Retry the original tool call to get a new code."
+        case .alreadyUsed: return "that approval code was already used; a code works once. Nothing ran."
+        case .noPendingCalls: return "no call is waiting for approval. Nothing ran."
+        case .invalidFormat: return "an approval code is a string of digits, exactly as the user gave it. Nothing ran."
+        case .unknownCallID(let id): return "no held call has call_id \"\(id)\". Nothing ran."
+        case .tooManyUnattributedTries:
+            return "too many wrong codes; several calls are waiting, so pass the call_id of the one the user approved."
+        }
+    }
+
+    private static func callLabel(_ call: FrozenCall) -> String { call.server + "/" + call.tool }
+
+    static func toolError(_ text: String) -> JSONValue {
+        ["content": [["type": "text", "text": .string(text)]], "isError": true]
+    }
+}

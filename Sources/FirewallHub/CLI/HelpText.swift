@@ -1,0 +1,54 @@
+/// `--help` texts.
+enum HelpText {
+    static func text(for topic: String?) -> String {
+        switch topic {
+        case "serve": return serve
+        case "tools": return tools
+        default: return overview
+        }
+    }
+
+    static let overview = """
+        mcp-firewall-hub \(HubVersion.version) — one stdio MCP server in front of many, with a policy firewall.
+
+        USAGE:
+          mcp-firewall-hub serve [--config PATH] [--verbose]
+          mcp-firewall-hub tools [--config PATH] [--json] [--client NAME]
+          mcp-firewall-hub --version | --help | <command> --help
+
+        COMMANDS:
+          serve   Run the MCP server on stdin/stdout (what your MCP client launches).
+          tools   Start the servers, print every merged tool and what the policy decides for it.
+
+        CONFIG:
+          --config PATH, else $MCP_FIREWALL_HUB_CONFIG, else $XDG_CONFIG_HOME/mcp-firewall-hub/hub.json
+          (~/.config/mcp-firewall-hub/hub.json). The working directory is never searched.
+        """
+
+    static let serve = """
+        USAGE: mcp-firewall-hub serve [--config PATH] [--verbose]
+
+        Runs the MCP server on stdin/stdout. Spawns every server in hub.json, merges their tools as
+        <server>.<tool> (or <server>__<tool> for clients that reject dots), and applies each server's policy.
+        stdout carries only MCP messages; logs go to stderr.
+
+        OPTIONS:
+          -c, --config PATH   hub.json to use
+          -v, --verbose       debug logs on stderr
+          -h, --help          this help
+        """
+
+    static let tools = """
+        USAGE: mcp-firewall-hub tools [--config PATH] [--json] [--client NAME]
+
+        Starts every server in hub.json, prints one row per merged tool (name, server, tool, decision, rule),
+        then stops them. Exits 1 if any server failed to start (it is named on stderr with the reason).
+
+        OPTIONS:
+          -c, --config PATH   hub.json to use
+          --json              print a JSON array of {name, server, tool, decision, rule, description}
+          --client NAME       show names as the client with this clientInfo.name would see them
+          -v, --verbose       debug logs on stderr
+          -h, --help          this help
+        """
+}

@@ -1,0 +1,74 @@
+import Foundation
+import MCPWire
+
+/// The executable's entry point: parse, run, map errors to exit statuses. Messages are rendered
+/// here, once, at the edge.
+public enum HubCommandLine {
+    public enum ExitCode {
+        public static let success: Int32 = 0
+        /// `tools`: some server failed to start.
+        public static let serverFailure: Int32 = 1
+        public static let usage: Int32 = 64
+        public static let config: Int32 = 78
+    }
+
+    /// Process-wide set-up the executable does first: a write to a closed pipe must fail with EPIPE,
+    /// not kill the hub.
+    public static func prepareProcess() {
+        UnixSignals.installNoOpSIGPIPEHandler()
+    }
+
+    public static func main(arguments: [String], environment: [String: String]) async -> Int32 {
+        let stderrWriter = FDWriter(fd: 2, closeOnFinish: false)
+        defer { stderrWriter.drainAndStop() }
+        let command: CLICommand
+        do {
+            command = try CLIParser.parse(arguments)
+        } catch {
+            stderrWriter.write(Array("mcp-firewall-hub: \(error)\n".utf8))
+            return ExitCode.usage
+        }
+        switch command {
+        case .help(let topic):
+            writeStdout(HelpText.text(for: topic) + "\n")
+            return ExitCode.success
+        case .version:
+            writeStdout("\(HubVersion.name) \(HubVersion.version)\n")
+            return ExitCode.success
+        case .serve(let options):
+            let log = HubLog(writer: stderrWriter, verbose: options.verbose)
+            guard let config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
+            return await ServeCommand.run(config: config, environment: environment, log: log)
+        case .tools(let options, let json, let clientName):
+            let log = HubLog(writer: stderrWriter, verbose: options.verbose)
+            guard let config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
+            return await ToolsCommand.run(
+                config: config, environment: environment, log: log, json: json, clientName: clientName)
+        }
+    }
+
+    private static func loadConfig(_ options: CommonOptions, environment: [String: String], log: HubLog) -> HubConfig? {
+        do {
+            let path = try ConfigLocator.resolve(explicitPath: options.configPath, environment: environment).get()
+            return try ConfigLoader.load(path: path, environment: environment)
+        } catch {
+            log.error("\(error)")
+            return nil
+        }
+    }
+
+    /// Help and version text (never used in `serve`, where stdout is protocol only).
+    static func writeStdout(_ text: String) {
+        let writer = FDWriter(fd: 1, closeOnFinish: false)
+        writer.write(Array(text.utf8))
+        writer.drainAndStop()
+    }
+}
+
+extension FDWriter {
+    /// Writes out everything queued, then stops the writer (used at exit, when nothing else may be lost).
+    func drainAndStop() {
+        finish()
+        _ = waitUntilStopped(timeout: .seconds(10))
+    }
+}

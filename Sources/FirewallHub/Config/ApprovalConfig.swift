@@ -1,0 +1,93 @@
+/// The `approval` block: how approval codes are delivered and checked.
+struct ApprovalConfig: Sendable, Equatable {
+    enum CodeDelivery: String, Sendable, CaseIterable {
+        /// The code is returned to the agent, which must relay it to the user.
+        case agent
+        /// The code goes to the user through another channel (e.g. `notify`), never to the agent.
+        case outOfBand = "out_of_band"
+    }
+
+    enum Fallback: String, Sendable, CaseIterable {
+        case agent
+        case deny
+    }
+
+    /// Default `.agent`.
+    var codeDelivery: CodeDelivery = .agent
+    /// Ask the user through MCP elicitation when the client supports it. Default true.
+    var elicitation: Bool = true
+    /// 10…86400, default 300.
+    var codeTTLSeconds: Int = 300
+    /// 1…20, default 3.
+    var maxAttempts: Int = 3
+    /// 6…12, default 6.
+    var codeDigits: Int = 6
+    /// 1…3600, default 50.
+    var elicitationTimeoutSeconds: Int = 50
+    /// argv of a command run to show the code, e.g. `["notify-send", "Approval code {code}"]`; nil = none.
+    var notify: [String]?
+    /// What to do when the preferred channel is unavailable. Default `.agent`.
+    var fallback: Fallback = .agent
+
+    static let codeTTLRange = 10...86400
+    static let maxAttemptsRange = 1...20
+    static let codeDigitsRange = 6...12
+    static let elicitationTimeoutRange = 1...3600
+
+    /// These settings with every key present in `overrides` replaced.
+    func applying(_ overrides: ApprovalOverrides?) -> ApprovalConfig {
+        guard let overrides else { return self }
+        var merged = self
+        if let v = overrides.codeDelivery { merged.codeDelivery = v }
+        if let v = overrides.elicitation { merged.elicitation = v }
+        if let v = overrides.codeTTLSeconds { merged.codeTTLSeconds = v }
+        if let v = overrides.maxAttempts { merged.maxAttempts = v }
+        if let v = overrides.codeDigits { merged.codeDigits = v }
+        if let v = overrides.elicitationTimeoutSeconds { merged.elicitationTimeoutSeconds = v }
+        if let v = overrides.notify { merged.notify = v }
+        if let v = overrides.fallback { merged.fallback = v }
+        return merged
+    }
+}
+
+/// An `approval` block as written: only the keys present are set. The global block is applied over
+/// `ApprovalConfig()`; a server's block over the global result.
+struct ApprovalOverrides: Sendable, Equatable {
+    var codeDelivery: ApprovalConfig.CodeDelivery?
+    var elicitation: Bool?
+    var codeTTLSeconds: Int?
+    var maxAttempts: Int?
+    var codeDigits: Int?
+    var elicitationTimeoutSeconds: Int?
+    var notify: [String]?
+    var fallback: ApprovalConfig.Fallback?
+
+    static let keys = [
+        "code_delivery", "elicitation", "code_ttl_seconds", "max_attempts", "code_digits",
+        "elicitation_timeout_seconds", "notify", "fallback",
+    ]
+
+    init() {}
+
+    init(node: ConfigNode) throws(ConfigError) {
+        try node.object(allowedKeys: Self.keys)
+        codeDelivery = try node.child("code_delivery")?.oneOf(ApprovalConfig.CodeDelivery.self, noun: "code delivery")
+        elicitation = try node.child("elicitation")?.bool()
+        codeTTLSeconds = try node.child("code_ttl_seconds")?.int(in: ApprovalConfig.codeTTLRange)
+        maxAttempts = try node.child("max_attempts")?.int(in: ApprovalConfig.maxAttemptsRange)
+        codeDigits = try node.child("code_digits")?.int(in: ApprovalConfig.codeDigitsRange)
+        elicitationTimeoutSeconds = try node.child("elicitation_timeout_seconds")?
+            .int(in: ApprovalConfig.elicitationTimeoutRange)
+        if let notifyNode = node.child("notify") {
+            let argv = try notifyNode.stringArray(nonEmptyItems: false)
+            guard let program = argv.first else {
+                throw notifyNode.error(.invalidValue, "must not be empty; give the command and its arguments")
+            }
+            if program.isEmpty {
+                throw notifyNode.error(.invalidValue, "the command (first element) must not be empty")
+            }
+            notify = argv
+        }
+        fallback = try node.child("fallback")?.oneOf(ApprovalConfig.Fallback.self, noun: "fallback")
+    }
+}

@@ -1,0 +1,156 @@
+/// SHA-256 (FIPS 180-4), written out so the hub needs no crypto dependency.
+///
+/// One-shot: `SHA256.hash(bytes)`. Incremental: `var h = SHA256.Hasher(); h.update(a); h.update(b);
+/// let digest = h.finalize()`.
+enum SHA256 {
+    static let digestByteCount = 32
+    static let blockByteCount = 64
+
+    /// The 32-byte digest of `bytes`.
+    static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var hasher = Hasher()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
+    /// Lower-case hexadecimal text of a digest (or any bytes).
+    static func hex(_ digest: [UInt8]) -> String {
+        let alphabet = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(digest.count * 2)
+        for byte in digest {
+            out.append(alphabet[Int(byte >> 4)])
+            out.append(alphabet[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Incremental hashing state. A value type: copying it forks the computation.
+    struct Hasher: Sendable {
+        private var state: [UInt32] = SHA256.initialState
+        private var buffer: [UInt8] = []
+        private var totalByteCount: UInt64 = 0
+
+        init() {
+            buffer.reserveCapacity(SHA256.blockByteCount)
+        }
+
+        mutating func update(_ bytes: some Collection<UInt8>) {
+            let handled: Void? = bytes.withContiguousStorageIfAvailable { update(contiguous: $0) }
+            if handled == nil {
+                let copy = Array(bytes)
+                copy.withUnsafeBufferPointer { update(contiguous: $0) }
+            }
+        }
+
+        /// The digest of everything passed to `update`. The hasher should not be used afterwards.
+        mutating func finalize() -> [UInt8] {
+            let bitLength = totalByteCount &* 8
+            var tail: [UInt8] = [0x80]
+            let afterMarker = (buffer.count + 1) % SHA256.blockByteCount
+            let zeroCount = afterMarker <= 56 ? 56 - afterMarker : 64 + 56 - afterMarker
+            tail.append(contentsOf: repeatElement(0, count: zeroCount))
+            for shift in stride(from: 56, through: 0, by: -8) {
+                tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+            }
+            let savedCount = totalByteCount
+            tail.withUnsafeBufferPointer { update(contiguous: $0) }
+            totalByteCount = savedCount
+            precondition(buffer.isEmpty, "SHA-256 padding must end on a block boundary")
+
+            var digest: [UInt8] = []
+            digest.reserveCapacity(SHA256.digestByteCount)
+            for word in state {
+                digest.append(UInt8(truncatingIfNeeded: word >> 24))
+                digest.append(UInt8(truncatingIfNeeded: word >> 16))
+                digest.append(UInt8(truncatingIfNeeded: word >> 8))
+                digest.append(UInt8(truncatingIfNeeded: word))
+            }
+            return digest
+        }
+
+        private mutating func update(contiguous input: UnsafeBufferPointer<UInt8>) {
+            totalByteCount &+= UInt64(input.count)
+            var index = 0
+            if !buffer.isEmpty {
+                let needed = SHA256.blockByteCount - buffer.count
+                let take = min(needed, input.count)
+                buffer.append(contentsOf: input[0..<take])
+                index = take
+                if buffer.count == SHA256.blockByteCount {
+                    let block = buffer
+                    block.withUnsafeBufferPointer { compress(block: $0, at: 0) }
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            while input.count - index >= SHA256.blockByteCount {
+                compress(block: input, at: index)
+                index += SHA256.blockByteCount
+            }
+            if index < input.count {
+                buffer.append(contentsOf: input[index..<input.count])
+            }
+        }
+
+        private mutating func compress(block: UnsafeBufferPointer<UInt8>, at offset: Int) {
+            var w = [UInt32](repeating: 0, count: 64)
+            for t in 0..<16 {
+                let base = offset + t * 4
+                w[t] =
+                    UInt32(block[base]) << 24 | UInt32(block[base + 1]) << 16
+                    | UInt32(block[base + 2]) << 8 | UInt32(block[base + 3])
+            }
+            for t in 16..<64 {
+                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+            }
+            var a = state[0], b = state[1], c = state[2], d = state[3]
+            var e = state[4], f = state[5], g = state[6], h = state[7]
+            for t in 0..<64 {
+                let sigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                let choose = (e & f) ^ (~e & g)
+                let t1 = h &+ sigma1 &+ choose &+ SHA256.roundConstants[t] &+ w[t]
+                let sigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                let majority = (a & b) ^ (a & c) ^ (b & c)
+                let t2 = sigma0 &+ majority
+                h = g
+                g = f
+                f = e
+                e = d &+ t1
+                d = c
+                c = b
+                b = a
+                a = t1 &+ t2
+            }
+            state[0] &+= a
+            state[1] &+= b
+            state[2] &+= c
+            state[3] &+= d
+            state[4] &+= e
+            state[5] &+= f
+            state[6] &+= g
+            state[7] &+= h
+        }
+
+        @inline(__always)
+        private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
+            (x >> n) | (x << (32 - n))
+        }
+    }
+
+    private static let initialState: [UInt32] = [
+        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
+    ]
+
+    private static let roundConstants: [UInt32] = [
+        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
+        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
+        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
+        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
+        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
+        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
+        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
+    ]
+}

@@ -1,0 +1,263 @@
+import Foundation
+import MCPWire
+
+/// Target life cycle: spawn, `initialize`, `tools/list` (all pages), answers, exits.
+extension HubRouter {
+    func startAllTargets() {
+        for target in targets { startTarget(target) }
+        releaseDeferredIfSettled()
+    }
+
+    func startTarget(_ target: TargetSession) {
+        target.generation += 1
+        target.pendingTools = []
+        target.startTimes.append(now())
+        let index = target.index
+        let generation = target.generation
+        let sink = self.sink
+        var childEnvironment = environment
+        for (key, value) in target.config.env { childEnvironment[key] = value }
+        let spec = SpawnSpec(
+            command: resolvedCommand(target.config.command), arguments: target.config.args, environment: childEnvironment,
+            workingDirectory: target.config.cwd)
+        do {
+            target.process = try ChildProcess.spawn(spec) { event in
+                sink.yield(.target(index: index, generation: generation, event))
+            }
+        } catch {
+            failTarget(target, reason: "could not start: \(error)")
+            return
+        }
+        target.state = .initializing
+        target.startupTimer = startTimer(
+            after: Double(target.config.timeouts.startupSeconds), .startup(target: index, generation: generation))
+        var clientInfo = JSONObject()
+        clientInfo["name"] = .string(HubVersion.name)
+        clientInfo["version"] = .string(HubVersion.version)
+        var params = JSONObject()
+        params["protocolVersion"] = .string(ProtocolVersion.latestLegacy)
+        params["capabilities"] = .object(JSONObject())
+        params["clientInfo"] = .object(clientInfo)
+        target.send(method: "initialize", params: params, purpose: .initialize)
+    }
+
+    /// A relative command path (`.build/release/demo-payments`) is taken relative to the directory of
+    /// hub.json, made absolute so a server's `cwd` does not change its meaning. A bare name (`uvx`) is
+    /// looked up on the server's PATH; an absolute path is used as is.
+    func resolvedCommand(_ command: String) -> String {
+        guard command.contains("/"), !command.hasPrefix("/") else { return command }
+        var directory = (config.filePath as NSString).deletingLastPathComponent
+        if !directory.hasPrefix("/") {
+            let cwd = FileManager.default.currentDirectoryPath
+            directory = directory.isEmpty ? cwd : cwd + "/" + directory
+        }
+        return directory + "/" + command
+    }
+
+    func handleTargetEvent(_ target: TargetSession, _ event: ChildEvent) {
+        switch event {
+        case .stdoutLines(let lines):
+            for line in lines { handleTargetLine(target, line) }
+        case .stdoutLineTooLong(let size):
+            log.server(target.name, "dropped a stdout line of \(size) bytes (over the line limit)")
+        case .stdoutClosed:
+            log.debug("[\(target.name)] stdout closed")
+        case .stderrLines(let lines):
+            for line in lines {
+                target.recordStderr(line)
+                log.targetStderr(server: target.name, line: line)
+            }
+        case .exited(let status):
+            handleTargetExit(target, status: status)
+        }
+    }
+
+    private func handleTargetLine(_ target: TargetSession, _ line: [UInt8]) {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        switch JSONRPCMessage.decode(line: line) {
+        case .invalid(_, let error, _):
+            log.server(target.name, "ignored a stdout line that is not a JSON-RPC message (\(error.message)): "
+                + HubLog.excerpt(line))
+        case .message(.response(let response)):
+            handleTargetResponse(target, response)
+        case .message(.request(let request)):
+            // Server→client requests are not forwarded yet: answer them here so the target never waits.
+            if request.method == "ping" {
+                target.respond(.result(request.id, .object(JSONObject())))
+            } else {
+                target.respond(.error(request.id, .methodNotFound(request.method)))
+            }
+        case .message(.notification(let notification)):
+            handleTargetNotification(target, notification)
+        }
+    }
+
+    private func handleTargetNotification(_ target: TargetSession, _ notification: JSONRPCMessage.Notification) {
+        switch notification.method {
+        case "notifications/tools/list_changed":
+            guard target.state == .ready else { return }
+            target.send(method: "tools/list", params: nil, purpose: .listTools)
+            target.relistRequested = true
+        case "notifications/progress":
+            // Progress tokens are the client's own (forwarded untouched in `_meta`), so they pass as they are.
+            sendToClient(.notification(notification))
+        default:
+            log.debug("[\(target.name)] ignored notification \(notification.method)")
+        }
+    }
+
+    private func handleTargetResponse(_ target: TargetSession, _ response: JSONRPCMessage.Response) {
+        guard let id = response.id, let purpose = target.takePending(id) else {
+            log.server(target.name, "ignored an answer to an id the hub never sent: \(response.id?.description ?? "null")")
+            return
+        }
+        switch purpose {
+        case .initialize:
+            switch response.outcome {
+            case .error(let error):
+                failTarget(target, reason: "initialize failed: \(error.message) (code \(error.code))")
+            case .result(let result):
+                target.serverInfo = result["serverInfo"]
+                target.instructions = result["instructions"]?.stringValue
+                target.capabilities = result["capabilities"]?.objectValue
+                target.notify(method: "notifications/initialized")
+                target.state = .listingTools
+                target.seenCursors = []
+                target.send(method: "tools/list", params: nil, purpose: .listTools)
+            }
+        case .listTools:
+            handleToolsPage(target, response)
+        case .clientCall(let clientID, _, let timer):
+            cancelTimer(timer)
+            sendToClient(.response(JSONRPCMessage.Response(id: clientID, outcome: response.outcome)))
+        }
+    }
+
+    private func handleToolsPage(_ target: TargetSession, _ response: JSONRPCMessage.Response) {
+        var pageTools: [JSONObject] = []
+        var nextCursor: String?
+        switch response.outcome {
+        case .error(let error):
+            // A target without tools may answer -32601; it is still usable (with no tools).
+            log.server(target.name, "tools/list failed: \(error.message) (code \(error.code)); listing no tools")
+        case .result(let result):
+            for tool in result["tools"]?.arrayValue ?? [] {
+                if let object = tool.objectValue { pageTools.append(object) }
+            }
+            nextCursor = result["nextCursor"]?.stringValue
+        }
+        target.pendingTools += pageTools
+        if let cursor = nextCursor, target.seenCursors.insert(cursor).inserted, target.seenCursors.count < 1000 {
+            target.send(method: "tools/list", params: ["cursor": .string(cursor)], purpose: .listTools)
+            return
+        }
+        let changed = target.tools != target.pendingTools
+        target.tools = target.pendingTools
+        target.pendingTools = []
+        target.seenCursors = []
+        if target.state == .listingTools {
+            target.state = .ready
+            cancelTimer(target.startupTimer)
+            log.server(target.name, "ready with \(target.tools.count) tool(s)")
+            rebuildCatalog()
+            if changed, target.generation > 1, clientInitialized {
+                sendToClient(.notification(.init(method: "notifications/tools/list_changed")))
+            }
+            releaseDeferredIfSettled()
+        } else if changed {
+            rebuildCatalog()
+            if clientInitialized { sendToClient(.notification(.init(method: "notifications/tools/list_changed"))) }
+        }
+        target.relistRequested = false
+    }
+
+    func failTarget(_ target: TargetSession, reason: String) {
+        let wasReady = target.state == .ready
+        target.state = .failed(reason + target.stderrHint)
+        cancelTimer(target.startupTimer)
+        log.server(target.name, "failed: " + reason + target.stderrHint)
+        failPendingCalls(target, because: "server \"\(target.name)\" failed: \(reason)")
+        if let process = target.process {
+            target.process = nil
+            Task.detached { await process.shutdown(grace: .seconds(2)) }
+        }
+        if wasReady { rebuildCatalog() }
+        releaseDeferredIfSettled()
+    }
+
+    private func handleTargetExit(_ target: TargetSession, status: ExitStatus) {
+        target.process = nil
+        if shuttingDown { return }
+        if !target.state.isSettled {
+            failTarget(target, reason: "exited during start-up (\(status))")
+            return
+        }
+        let reason = "server \"\(target.name)\" exited (\(status))"
+        log.server(target.name, "exited (\(status)); the next call to it restarts it")
+        if case .failed = target.state { return }
+        target.state = .exited(reason)
+        failPendingCalls(target, because: reason)
+    }
+
+    /// Restarts an exited target for a call, unless it has restarted too often lately.
+    /// Returns false (and says why in `refusal`) when it may not restart now.
+    func restartForCall(_ target: TargetSession) -> String? {
+        let window = 60.0
+        let cutoff = now() - window
+        target.startTimes.removeAll { $0 < cutoff }
+        if target.startTimes.count >= TargetSession.maxStartsPerMinute {
+            return "server \"\(target.name)\" exited and was restarted \(target.startTimes.count) times in the last minute; "
+                + "not restarting it again yet"
+        }
+        log.server(target.name, "restarting")
+        startTarget(target)
+        return nil
+    }
+
+    /// Answers every client call still waiting on `target` with an error, at once.
+    func failPendingCalls(_ target: TargetSession, because reason: String) {
+        for (_, purpose) in target.drainPending() {
+            if case .clientCall(let clientID, let exposedName, let timer) = purpose {
+                cancelTimer(timer)
+                respond(clientID, error: JSONRPCError(
+                    code: JSONRPCError.targetUnavailableCode, message: "\(exposedName): \(reason)"))
+            }
+        }
+    }
+
+    func timeOutCall(_ target: TargetSession, hubID: Int) {
+        guard case .clientCall(let clientID, let exposedName, _)? = target.removePending(hubID) else { return }
+        let seconds = target.config.timeouts.callSeconds
+        target.notify(
+            method: "notifications/cancelled",
+            params: ["requestId": .int(hubID), "reason": .string("timed out in mcp-firewall-hub after \(seconds) s")])
+        log.server(target.name, "\(exposedName) timed out after \(seconds) s")
+        respond(clientID, error: JSONRPCError(
+            code: JSONRPCError.targetUnavailableCode,
+            message: "\(exposedName): server \"\(target.name)\" did not answer within \(seconds) s (timeouts.call_seconds)"))
+    }
+
+    /// The client cancelled one of its requests: tell the target, and never answer it.
+    func cancelClientRequest(_ clientID: RequestID) {
+        deferred.removeAll { $0.id == clientID }
+        for target in targets {
+            for (hubID, purpose) in target.pending {
+                guard case .clientCall(let id, _, let timer) = purpose, id == clientID else { continue }
+                cancelTimer(timer)
+                _ = target.removePending(hubID)
+                target.notify(method: "notifications/cancelled", params: ["requestId": .int(hubID)])
+            }
+        }
+    }
+
+    /// Closes every target's stdin, then escalates to SIGTERM and SIGKILL of its process group.
+    func stopAllTargets() async {
+        let processes = targets.compactMap { $0.process }
+        for target in targets { target.process = nil }
+        await withTaskGroup(of: Void.self) { group in
+            for process in processes {
+                group.addTask { await process.shutdown(grace: .seconds(2)) }
+            }
+        }
+    }
+}

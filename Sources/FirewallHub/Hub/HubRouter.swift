@@ -1,0 +1,173 @@
+import Foundation
+import MCPWire
+
+/// The hub's single event loop. It owns every piece of routing state: target sessions, the merged
+/// catalog, pending requests and held calls. Producers only yield `HubEvent`s, so nothing here
+/// needs a lock, and every client request is answered exactly once from this one place.
+final class HubRouter {
+    enum Mode {
+        /// The MCP server: a client on stdin/stdout.
+        case serve
+        /// Start every target, wait until each is ready or has failed, then stop.
+        case listTools
+    }
+
+    let config: HubConfig
+    let environment: [String: String]
+    let log: HubLog
+    let mode: Mode
+    let events: AsyncStream<HubEvent>
+    let sink: AsyncStream<HubEvent>.Continuation
+    /// Monotonic seconds, injected so tests can drive expiry.
+    let now: @Sendable () -> Double
+
+    var clientOut: FDWriter?
+    var targets: [TargetSession] = []
+    var policies: [String: PolicyEngine] = [:]
+    var approvals: ApprovalStore
+    var naming: ToolNaming
+    var catalog = ToolCatalog(servers: [], naming: ToolNaming(separator: ".", maxLength: 64, allowsDots: true))
+    var clientName: String?
+    var clientInitialized = false
+    /// Tool requests that arrived before every target finished starting, in arrival order.
+    var deferred: [JSONRPCMessage.Request] = []
+    var timers: [Int: TimerPurpose] = [:]
+    var nextTimer = 1
+    var finished = false
+    var shuttingDown = false
+
+    init(
+        config: HubConfig, environment: [String: String], log: HubLog, mode: Mode,
+        now: @escaping @Sendable () -> Double = HubRouter.monotonicSeconds
+    ) {
+        self.config = config
+        self.environment = environment
+        self.log = log
+        self.mode = mode
+        self.now = now
+        (events, sink) = AsyncStream.makeStream(of: HubEvent.self)
+        approvals = ApprovalStore(
+            settings: ApprovalSettings(
+                ttlSeconds: Double(config.approval.codeTTLSeconds), maxAttempts: config.approval.maxAttempts,
+                digits: config.approval.codeDigits))
+        naming = ToolNaming.forClient(named: nil, config: config.naming)
+        for (i, server) in config.servers.enumerated() {
+            targets.append(TargetSession(index: i, config: server))
+            policies[server.name] = PolicyEngine(server: server, defaults: config.defaults)
+        }
+    }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    // MARK: - Running
+
+    /// Serves one client on the given fds until its input ends or a signal arrives.
+    func serve(input: Int32, output: FDWriter) async {
+        clientOut = output
+        let sink = self.sink
+        let reader = LineReader(
+            fd: input,
+            onLines: { sink.yield(.clientLines($0)) },
+            onTooLong: { sink.yield(.clientLineTooLong($0)) },
+            onEOF: { sink.yield(.clientClosed) })
+        startAllTargets()
+        reader.start()
+        await runLoop()
+        await stopAllTargets()
+    }
+
+    /// Starts every target and returns once each is ready or has failed.
+    func startAndSettle() async {
+        startAllTargets()
+        if allSettled { finished = true }
+        await runLoop()
+    }
+
+    private func runLoop() async {
+        if finished { return }
+        for await event in events {
+            handle(event)
+            if finished { break }
+        }
+    }
+
+    func handle(_ event: HubEvent) {
+        switch event {
+        case .clientLines(let lines):
+            for line in lines { handleClientLine(line) }
+        case .clientLineTooLong(let size):
+            log.warning("a client message of \(size) bytes exceeds the line limit and was dropped")
+            sendToClient(.response(.error(nil, .invalidRequest("message of \(size) bytes is too long"))))
+        case .clientClosed:
+            log.debug("client input closed; shutting down")
+            beginShutdown()
+        case .target(let index, let generation, let childEvent):
+            guard targets.indices.contains(index), targets[index].generation == generation else { return }
+            handleTargetEvent(targets[index], childEvent)
+        case .timer(let id):
+            guard let purpose = timers.removeValue(forKey: id) else { return }
+            handleTimer(purpose)
+        case .signal(let signo):
+            log.info("received signal \(signo); shutting down")
+            beginShutdown()
+        }
+    }
+
+    func beginShutdown() {
+        guard !shuttingDown else { return }
+        shuttingDown = true
+        finished = true
+    }
+
+    // MARK: - Timers
+
+    func startTimer(after seconds: Double, _ purpose: TimerPurpose) -> Int {
+        let id = nextTimer
+        nextTimer += 1
+        timers[id] = purpose
+        let sink = self.sink
+        Task.detached {
+            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            sink.yield(.timer(id))
+        }
+        return id
+    }
+
+    func cancelTimer(_ id: Int?) {
+        if let id { timers[id] = nil }
+    }
+
+    private func handleTimer(_ purpose: TimerPurpose) {
+        switch purpose {
+        case .startup(let index, let generation):
+            let target = targets[index]
+            guard target.generation == generation, !target.state.isSettled else { return }
+            let seconds = target.config.timeouts.startupSeconds
+            failTarget(target, reason: "did not finish starting within \(seconds) s (timeouts.startup_seconds)")
+        case .call(let index, let hubID):
+            timeOutCall(targets[index], hubID: hubID)
+        case .shutdownGrace:
+            break
+        }
+    }
+
+    // MARK: - Client output
+
+    func sendToClient(_ message: JSONRPCMessage) {
+        clientOut?.write(message.line())
+    }
+
+    func respond(_ id: RequestID, result: JSONValue) {
+        sendToClient(.response(.result(id, result)))
+    }
+
+    func respond(_ id: RequestID?, error: JSONRPCError) {
+        sendToClient(.response(.error(id, error)))
+    }
+
+    var allSettled: Bool { targets.allSatisfy { $0.state.isSettled } }
+}

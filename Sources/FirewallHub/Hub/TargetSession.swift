@@ -1,0 +1,119 @@
+import MCPWire
+
+/// One target MCP server: its process, where it is in its start-up, and the requests the hub has
+/// sent it that await an answer (keyed by the hub's own ids, so client ids never reach a target).
+final class TargetSession {
+    enum State: Equatable {
+        case notStarted
+        case initializing
+        case listingTools
+        case ready
+        case failed(String)
+        case exited(String)
+
+        /// Start-up has ended one way or the other.
+        var isSettled: Bool {
+            switch self {
+            case .ready, .failed, .exited: return true
+            case .notStarted, .initializing, .listingTools: return false
+            }
+        }
+    }
+
+    /// Why the hub sent a request to this target.
+    enum Pending {
+        case initialize
+        case listTools
+        /// A client's `tools/call` (or a confirmed replay of a held one).
+        case clientCall(clientID: RequestID, exposedName: String, timer: Int?)
+    }
+
+    let index: Int
+    let config: ServerConfig
+    var process: ChildProcess?
+    var generation = 0
+    var state: State = .notStarted
+    var startupTimer: Int?
+    /// The tool objects of the last complete `tools/list`, in the target's order.
+    var tools: [JSONObject] = []
+    /// Pages of a `tools/list` in progress.
+    var pendingTools: [JSONObject] = []
+    var seenCursors: Set<String> = []
+    var relistRequested = false
+    /// Monotonic start times of recent spawns, to cap restarts.
+    var startTimes: [Double] = []
+    static let maxStartsPerMinute = 5
+    var serverInfo: JSONValue?
+    var instructions: String?
+    var capabilities: JSONObject?
+
+    private var nextID = 1
+    private(set) var pending: [Int: Pending] = [:]
+    /// The last lines the target wrote on stderr, to explain a failed start.
+    private(set) var stderrTail: [String] = []
+
+    init(index: Int, config: ServerConfig) {
+        self.index = index
+        self.config = config
+    }
+
+    var name: String { config.name }
+
+    var isExited: Bool {
+        if case .exited = state { return true }
+        return false
+    }
+
+    /// Sends a request with a fresh hub-side id and remembers why.
+    @discardableResult
+    func send(method: String, params: JSONObject?, purpose: Pending) -> Int {
+        let id = nextID
+        nextID += 1
+        pending[id] = purpose
+        let message = JSONRPCMessage.request(.init(id: .int(id), method: method, params: params))
+        process?.write(message.line())
+        return id
+    }
+
+    func notify(method: String, params: JSONObject? = nil) {
+        process?.write(JSONRPCMessage.notification(.init(method: method, params: params)).line())
+    }
+
+    func respond(_ response: JSONRPCMessage.Response) {
+        process?.write(JSONRPCMessage.response(response).line())
+    }
+
+    /// Removes and returns the purpose of a hub-side id; `nil` for ids this session never sent
+    /// (a confused or hostile target answering something it was not asked).
+    func takePending(_ id: RequestID) -> Pending? {
+        guard case .number(let lexeme) = id, let n = Int(lexeme) else { return nil }
+        return pending.removeValue(forKey: n)
+    }
+
+    /// Attaches the time-out timer to a forwarded call.
+    func setTimer(_ timer: Int, for id: Int) {
+        if case .clientCall(let clientID, let exposedName, _)? = pending[id] {
+            pending[id] = .clientCall(clientID: clientID, exposedName: exposedName, timer: timer)
+        }
+    }
+
+    func removePending(_ id: Int) -> Pending? {
+        pending.removeValue(forKey: id)
+    }
+
+    /// Forgets every pending request (the process is gone) and returns them.
+    func drainPending() -> [Int: Pending] {
+        defer { pending = [:] }
+        return pending
+    }
+
+    func recordStderr(_ line: [UInt8]) {
+        stderrTail.append(HubLog.excerpt(line, limit: 300))
+        if stderrTail.count > 5 { stderrTail.removeFirst(stderrTail.count - 5) }
+    }
+
+    /// " (last stderr: …)" for failure messages, or "".
+    var stderrHint: String {
+        stderrTail.isEmpty ? "" : "; last stderr: " + stderrTail.joined(separator: " | ")
+    }
+}

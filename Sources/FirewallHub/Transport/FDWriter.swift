@@ -1,0 +1,214 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The single writer of one file descriptor. `write` only enqueues (never blocks the caller); a
+/// dedicated thread drains the queue in batches (one concatenated write-all per wake-up), retrying
+/// EINTR and short writes. On EPIPE (or any other write error) the writer becomes `isBroken`, drops
+/// everything queued and later writes, and stops.
+///
+/// Use exactly one FDWriter per fd (e.g. one for the hub's stdout): that is what keeps lines whole.
+final class FDWriter: Sendable {
+    private struct State {
+        var queue: [[UInt8]] = []
+        var queuedBytes = 0
+        var enqueued = 0  // items accepted so far
+        var written = 0  // items fully written (or dropped after a failure) so far
+        var finishing = false
+        var stopped = false  // thread gone: broken or finished and closed
+        var broken = false
+        var writerSleeping = false
+        var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let fd: Int32
+    private let closeOnFinish: Bool
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+    private let stoppedSignal = DispatchSemaphore(value: 0)
+
+    /// Starts the writer thread immediately.
+    init(fd: Int32, closeOnFinish: Bool, name: String = "FDWriter") {
+        self.fd = fd
+        self.closeOnFinish = closeOnFinish
+        let thread = Thread { [self] in self.run() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Enqueues bytes. Never blocks; silently dropped after `finish()` or once the fd is broken.
+    func write(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        let mustWake = state.withLock { state -> Bool in
+            guard !state.finishing, !state.broken else { return false }
+            state.queue.append(bytes)
+            state.queuedBytes += bytes.count
+            state.enqueued += 1
+            return takeSleeper(&state)
+        }
+        if mustWake { wake.signal() }
+    }
+
+    /// Closes the fd (if `closeOnFinish`) once everything already enqueued has been written, then
+    /// ends the thread. Later writes are dropped.
+    func finish() {
+        let mustWake = state.withLock { state -> Bool in
+            state.finishing = true
+            return takeSleeper(&state)
+        }
+        if mustWake { wake.signal() }
+    }
+
+    /// Returns once everything enqueued before this call has been written, or the writer broke.
+    func flushAndWait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.stopped || state.written >= state.enqueued { return true }
+                state.flushWaiters.append((state.enqueued, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Blocking: waits until the writer thread has stopped (after `finish()` drained the queue, or
+    /// after a write error). Returns false on timeout. Meant for the hub's exit path.
+    @discardableResult
+    func waitUntilStopped(timeout: Duration) -> Bool {
+        if state.withLock({ $0.stopped }) { return true }
+        let (seconds, attoseconds) = timeout.components
+        let nanos = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        guard stoppedSignal.wait(timeout: .now() + .nanoseconds(max(0, nanos))) == .success else { return false }
+        stoppedSignal.signal()  // let other waiters through too
+        return true
+    }
+
+    /// True once a write failed (EPIPE: the reader went away).
+    var isBroken: Bool { state.withLock { $0.broken } }
+
+    /// Bytes waiting to be written (excluding the batch being written right now).
+    var queuedBytes: Int { state.withLock { $0.queuedBytes } }
+
+    // MARK: - Writer thread
+
+    private func takeSleeper(_ state: inout State) -> Bool {
+        guard state.writerSleeping else { return false }
+        state.writerSleeping = false
+        return true
+    }
+
+    private enum Step {
+        case write([[UInt8]])
+        case sleep
+        case finish
+    }
+
+    private func run() {
+        var failed = false
+        loop: while true {
+            let step = state.withLock { state -> Step in
+                if !state.queue.isEmpty {
+                    var batch: [[UInt8]] = []
+                    swap(&batch, &state.queue)
+                    state.queuedBytes = 0
+                    return .write(batch)
+                }
+                if state.finishing { return .finish }
+                state.writerSleeping = true
+                return .sleep
+            }
+            switch step {
+            case .sleep:
+                wake.wait()
+            case .finish:
+                break loop
+            case .write(let batch):
+                let ok: Bool
+                if batch.count == 1 {
+                    ok = writeAll(batch[0])
+                } else {
+                    var joined: [UInt8] = []
+                    joined.reserveCapacity(batch.reduce(0) { $0 + $1.count })
+                    for item in batch { joined.append(contentsOf: item) }
+                    ok = writeAll(joined)
+                }
+                let waiters = state.withLock { state in
+                    state.written += batch.count
+                    if !ok { state.broken = true }
+                    return readyWaiters(&state)
+                }
+                for waiter in waiters { waiter.resume() }
+                if !ok {
+                    failed = true
+                    break loop
+                }
+            }
+        }
+        if closeOnFinish { _ = close(fd) }
+        let waiters = state.withLock { state in
+            state.stopped = true
+            if failed {
+                state.written = state.enqueued
+                state.queue = []
+                state.queuedBytes = 0
+            }
+            let all = state.flushWaiters.map(\.continuation)
+            state.flushWaiters = []
+            return all
+        }
+        for waiter in waiters { waiter.resume() }
+        stoppedSignal.signal()
+    }
+
+    private func readyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        guard !state.flushWaiters.isEmpty else { return [] }
+        var ready: [CheckedContinuation<Void, Never>] = []
+        var waiting: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        for waiter in state.flushWaiters {
+            if state.written >= waiter.target || state.broken {
+                ready.append(waiter.continuation)
+            } else {
+                waiting.append(waiter)
+            }
+        }
+        state.flushWaiters = waiting
+        return ready
+    }
+
+    /// Writes all bytes; false on any error other than EINTR (EPIPE included).
+    private func writeAll(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer -> Bool in
+            guard let base = buffer.baseAddress else { return true }
+            var offset = 0
+            while offset < buffer.count {
+                let count = systemWrite(fd, base + offset, buffer.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EAGAIN || errno == EWOULDBLOCK {
+                        // Someone made the fd non-blocking: wait until it is writable instead of spinning.
+                        var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                        _ = poll(&entry, 1, -1)
+                        continue
+                    }
+                    return false
+                }
+                offset += count
+            }
+            return true
+        }
+    }
+}
+
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+        Glibc.write(fd, buffer, count)
+    #else
+        Darwin.write(fd, buffer, count)
+    #endif
+}

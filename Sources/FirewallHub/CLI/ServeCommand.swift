@@ -3,9 +3,12 @@ import Foundation
 
 /// `serve`: the MCP server on stdin/stdout.
 enum ServeCommand {
-    static func run(config: HubConfig, environment: [String: String], log: HubLog) async -> Int32 {
+    static func run(
+        config: HubConfig, environment: [String: String], log: HubLog, policies: [String: any ToolPolicy]? = nil
+    ) async -> Int32 {
         let output = FDWriter(fd: 1, closeOnFinish: false)
-        let router = HubRouter(config: config, environment: environment, log: log, mode: .serve)
+        let router = HubRouter(
+            config: config, environment: environment, log: log, mode: .serve, policies: policies)
         let sink = router.sink
         // SIGTERM/SIGINT end the session gracefully. Children reset every signal to its default
         // when spawned, so ignoring them here is not inherited.

@@ -12,9 +12,11 @@ enum ToolsCommand {
     }
 
     static func run(
-        config: HubConfig, environment: [String: String], log: HubLog, json: Bool, clientName: String?
+        config: HubConfig, environment: [String: String], log: HubLog, json: Bool, clientName: String?,
+        policies: [String: any ToolPolicy]? = nil
     ) async -> Int32 {
-        let router = HubRouter(config: config, environment: environment, log: log, mode: .listTools)
+        let router = HubRouter(
+            config: config, environment: environment, log: log, mode: .listTools, policies: policies)
         router.naming = ToolNaming.forClient(named: clientName, config: config.naming)
         await router.startAndSettle()
         router.rebuildCatalog()

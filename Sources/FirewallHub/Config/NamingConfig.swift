@@ -10,6 +10,8 @@ struct NamingConfig: Sendable, Equatable {
     var maxLength: Int = 64
     /// `naming.dotless_clients` as written (it replaces the built-in list); nil when not given.
     var dotlessClients: [String]?
+    /// false only in single-target mode: tools keep their own names (not set from hub.json).
+    var namespaced = true
 
     init(separator: String? = nil, maxLength: Int = 64, dotlessClients: [String]? = nil) {
         self.separator = separator

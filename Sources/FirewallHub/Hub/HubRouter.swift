@@ -23,7 +23,7 @@ final class HubRouter {
 
     var clientOut: FDWriter?
     var targets: [TargetSession] = []
-    var policies: [String: PolicyEngine] = [:]
+    var policies: [String: any ToolPolicy] = [:]
     var approvals: ApprovalStore
     var naming: ToolNaming
     var catalog = ToolCatalog(servers: [], naming: ToolNaming(separator: ".", maxLength: 64, allowsDots: true))
@@ -38,6 +38,7 @@ final class HubRouter {
 
     init(
         config: HubConfig, environment: [String: String], log: HubLog, mode: Mode,
+        policies: [String: any ToolPolicy]? = nil,
         now: @escaping @Sendable () -> Double = HubRouter.monotonicSeconds
     ) {
         self.config = config
@@ -53,7 +54,7 @@ final class HubRouter {
         naming = ToolNaming.forClient(named: nil, config: config.naming)
         for (i, server) in config.servers.enumerated() {
             targets.append(TargetSession(index: i, config: server))
-            policies[server.name] = PolicyEngine(server: server, defaults: config.defaults)
+            self.policies[server.name] = policies?[server.name] ?? PolicyEngine(server: server, defaults: config.defaults)
         }
     }
 

@@ -11,6 +11,8 @@ struct ToolNaming: Sendable, Equatable {
     var maxLength: Int
     /// Whether `.` may appear in a listed name.
     var allowsDots: Bool
+    /// false in single-target mode: a tool keeps its own name.
+    var namespaced = true
 
     /// Client names (lower-cased prefixes of `clientInfo.name`) known to reject dots in tool names.
     static let builtInDotlessClients = [
@@ -29,9 +31,13 @@ struct ToolNaming: Sendable, Equatable {
         let dotless = isDotless(clientName: clientName, list: config.dotlessClients ?? builtInDotlessClients)
         if let separator = config.separator {
             // An explicit "." is the user's word that this client takes dots.
-            return ToolNaming(separator: separator, maxLength: config.maxLength, allowsDots: separator == "." || !dotless)
+            return ToolNaming(
+                separator: separator, maxLength: config.maxLength, allowsDots: separator == "." || !dotless,
+                namespaced: config.namespaced)
         }
-        return ToolNaming(separator: dotless ? "__" : ".", maxLength: config.maxLength, allowsDots: !dotless)
+        return ToolNaming(
+            separator: dotless ? "__" : ".", maxLength: config.maxLength, allowsDots: !dotless,
+            namespaced: config.namespaced)
     }
 
     static func isDotless(clientName: String?, list: [String]) -> Bool {
@@ -41,7 +47,7 @@ struct ToolNaming: Sendable, Equatable {
 
     /// The plain joined name, before any shortening.
     func join(server: String, tool: String) -> String {
-        server + separator + tool
+        namespaced ? server + separator + tool : tool
     }
 
     /// Whether `name` can be listed as is for this client.

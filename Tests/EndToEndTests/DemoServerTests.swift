@@ -177,7 +177,7 @@ private func toolNames(_ listResult: JSONValue?) -> [String] {
 
         let balance = try server.call("get_balance")
         #expect(balance["structuredContent"] == ["available": 1000, "currency": "USD"])
-        #expect(balance["content"]?[0]?["text"] == #"{"available":1000,"currency":"USD"}"#)
+        #expect(balance["content"]?.arrayValue?.first?["text"] == #"{"available":1000,"currency":"USD"}"#)
         #expect(balance["isError"] == false)
 
         #expect(try server.call("delete_customer", ["customer_id": "cus_001"])["isError"] == false)

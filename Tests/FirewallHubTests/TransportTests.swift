@@ -64,6 +64,8 @@ private final class EventLog: Sendable {
     }
 }
 
+private let hasProcFS = FileManager.default.fileExists(atPath: "/proc/self/stat")
+
 private let basicEnvironment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "LC_ALL": "C"]
 
 private func shell(_ script: String, environment: [String: String] = basicEnvironment) -> SpawnSpec {
@@ -172,6 +174,39 @@ struct ChildProcessTests {
         }
     }
 
+    @Test func missingScriptInterpreterIsReported() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = directory + "/script"
+        try "#! /nonexistent/interpreter -x\necho hi\n".write(toFile: script, atomically: true, encoding: .utf8)
+        #expect(chmod(script, 0o755) == 0)
+        #expect(throws: SpawnError.interpreterNotFound(script: script, interpreter: "/nonexistent/interpreter")) {
+            _ = try ChildProcess.spawn(SpawnSpec(command: script, environment: basicEnvironment), onEvent: { _ in })
+        }
+    }
+
+    @Test func concurrentSpawnsFromManyTasks() async throws {
+        let statuses = try await withThrowingTaskGroup(of: (Int, [String], FirewallHub.ExitStatus).self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    let log = EventLog()
+                    let child = try ChildProcess.spawn(shell("echo task-\(index)"), onEvent: log.handler)
+                    let status = await child.waitForExit()
+                    _ = await log.wait { $0.stdoutClosed }
+                    return (index, log.snapshot.stdoutText, status)
+                }
+            }
+            var results: [(Int, [String], FirewallHub.ExitStatus)] = []
+            for try await result in group { results.append(result) }
+            return results
+        }
+        #expect(statuses.count == 8)
+        for (index, lines, status) in statuses {
+            #expect(lines == ["task-\(index)"])
+            #expect(status == .exited(0))
+        }
+    }
+
     @Test func missingWorkingDirectoryIsReported() {
         let missing = "/definitely/not/here-\(UUID().uuidString)"
         #expect(throws: SpawnError.workingDirectoryMissing(missing)) {
@@ -239,7 +274,7 @@ struct ChildProcessTests {
         #expect(await falseChild.waitForExit() == .exited(1))
     }
 
-    @Test func shutdownKillsWholeTreeIgnoringSIGTERM() async throws {
+    @Test(.enabled(if: hasProcFS)) func shutdownKillsWholeTreeIgnoringSIGTERM() async throws {
         let log = EventLog()
         let child = try ChildProcess.spawn(
             shell("trap '' TERM; sleep 1000 & sleep 1000 & echo ready; wait"), onEvent: log.handler)
@@ -252,13 +287,26 @@ struct ChildProcessTests {
         #expect(await waitForEmptyGroup(child.pid).isEmpty)
     }
 
-    @Test func leaderExitTerminatesRestOfGroup() async throws {
+    @Test(.enabled(if: hasProcFS)) func leaderExitTerminatesRestOfGroup() async throws {
         let log = EventLog()
         let child = try ChildProcess.spawn(
             shell("sleep 1000 & sleep 1000 >/dev/null 2>&1 & echo started"),
             onEvent: log.handler)
         defer { killLeftovers(child.pid) }
         #expect(await child.waitForExit() == .exited(0))
+        #expect(await waitForEmptyGroup(child.pid).isEmpty)
+        #expect(log.snapshot.order == ["line", "closed", "exited"])
+    }
+
+    @Test(.enabled(if: hasProcFS)) func leaderExitKillsTermIgnoringGroupAfterGrace() async throws {
+        var spec = shell("trap '' TERM; sleep 1000 >/dev/null 2>&1 & sleep 1000 & echo started")
+        spec.terminationGrace = .milliseconds(300)
+        let log = EventLog()
+        let child = try ChildProcess.spawn(spec, onEvent: log.handler)
+        defer { killLeftovers(child.pid) }
+        #expect(await child.waitForExit() == .exited(0))
+        // The group was SIGKILLed while the leader was still an unreaped zombie.
+        #expect(liveMembers(ofGroup: child.pid).isEmpty)
         #expect(await waitForEmptyGroup(child.pid).isEmpty)
         #expect(log.snapshot.order == ["line", "closed", "exited"])
     }
@@ -306,7 +354,7 @@ struct ChildProcessTests {
         #expect(snapshot.order == ["line", "tooLong", "line", "closed", "exited"])
     }
 
-    @Test func childIsTheRealCommandAndLeadsItsGroup() async throws {
+    @Test(.enabled(if: hasProcFS)) func childIsTheRealCommandAndLeadsItsGroup() async throws {
         // An inheritable fd (no CLOEXEC) and an ignored signal in the parent must not reach the child.
         let leaky = open("/dev/null", O_RDONLY)
         defer { close(leaky) }

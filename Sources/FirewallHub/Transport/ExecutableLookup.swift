@@ -23,10 +23,13 @@ enum ExecutableLookup {
             throw .executableNotFound(command: command, searchedPath: environment["PATH"] ?? defaultSearchPath)
         }
         if command.contains("/") {
-            switch check(path: anchored(command, in: workingDirectory)) {
-            case .executable: return command
+            let local = anchored(command, in: workingDirectory)
+            switch check(path: local) {
+            case .executable:
+                try checkInterpreter(of: local, reportedAs: command)
+                return command
             case .notExecutable: throw .notExecutable(command)
-            case .missing: throw .executableNotFound(command: command, searchedPath: "(not searched: path given)")
+            case .missing: throw .executableNotFound(command: command, searchedPath: "")
             }
         }
         let searchPath = environment["PATH"] ?? defaultSearchPath
@@ -34,8 +37,10 @@ enum ExecutableLookup {
         for entry in searchPath.split(separator: ":", omittingEmptySubsequences: false) {
             let directory = entry.isEmpty ? "." : String(entry)
             let candidate = directory.hasSuffix("/") ? directory + command : directory + "/" + command
-            switch check(path: anchored(candidate, in: workingDirectory)) {
+            let local = anchored(candidate, in: workingDirectory)
+            switch check(path: local) {
             case .executable:
+                try checkInterpreter(of: local, reportedAs: candidate)
                 // Keep relative candidates relative: posix_spawn resolves them after the chdir action.
                 return candidate
             case .notExecutable:
@@ -54,6 +59,24 @@ enum ExecutableLookup {
     private static func anchored(_ path: String, in workingDirectory: String?) -> String {
         guard !path.hasPrefix("/"), let workingDirectory, !workingDirectory.isEmpty else { return path }
         return workingDirectory.hasSuffix("/") ? workingDirectory + path : workingDirectory + "/" + path
+    }
+
+    /// A script whose '#!' interpreter is missing would only fail inside the child (as exit 127 when
+    /// started through setpriv), so check the interpreter up front. Unreadable files are not checked.
+    private static func checkInterpreter(of path: String, reportedAs shown: String) throws(SpawnError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { _ = close(fd) }
+        var head = [UInt8](repeating: 0, count: 256)
+        let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 2, head[0] == UInt8(ascii: "#"), head[1] == UInt8(ascii: "!") else { return }
+        let line = head[2..<count].prefix { $0 != 0x0A && $0 != 0x0D }
+        let interpreter = line.drop { $0 == 0x20 || $0 == 0x09 }.prefix { $0 != 0x20 && $0 != 0x09 }
+        let interpreterPath = String(decoding: interpreter, as: UTF8.self)
+        guard interpreterPath.hasPrefix("/") else { return }
+        if check(path: interpreterPath) != .executable {
+            throw .interpreterNotFound(script: shown, interpreter: interpreterPath)
+        }
     }
 
     private static func check(path: String) -> FileCheck {

@@ -44,11 +44,15 @@ enum SpawnError: Error, Equatable, CustomStringConvertible {
     case notExecutable(String)
     /// The working directory does not exist or is not a directory.
     case workingDirectoryMissing(String)
+    /// `script` starts with a '#!' line naming an interpreter that does not exist or is not executable.
+    case interpreterNotFound(script: String, interpreter: String)
     /// pipe/posix_spawn failed with `errno`.
     case spawnFailed(command: String, errno: Int32)
 
     var description: String {
         switch self {
+        case .executableNotFound(let command, _) where command.contains("/"):
+            return "command '\(command)' does not exist; check the path in the server's command"
         case .executableNotFound(let command, let searchedPath):
             let shown = searchedPath.isEmpty ? "(empty)" : searchedPath
             return "command '\(command)' was not found on the server's PATH \(shown); "
@@ -59,6 +63,9 @@ enum SpawnError: Error, Equatable, CustomStringConvertible {
         case .workingDirectoryMissing(let path):
             return "working directory '\(path)' does not exist or is not a directory; "
                 + "create it or fix the server's cwd setting"
+        case .interpreterNotFound(let script, let interpreter):
+            return "'\(script)' starts with '#!\(interpreter)', but '\(interpreter)' does not exist or is not "
+                + "executable; install it or fix the script's first line"
         case .spawnFailed(let command, let code):
             return "could not start '\(command)': \(Self.errnoText(code)) (errno \(code))"
         }

@@ -30,7 +30,8 @@ import Testing
         #expect(row("payments.get_balance")?["tool"] == "get_balance")
         #expect(row("payments.refund")?["decision"] == "approve")
         #expect(row("payments.delete_customer")?["decision"] == "deny")
-        #expect(row("payments.delete_customer")?["rule"]?.stringValue?.contains("servers.payments.policy.deny[0]") == true)
+        #expect(
+            row("payments.delete_customer")?["rule"]?.stringValue?.contains("servers.payments.policy.deny[0]") == true)
         #expect(row("notes.write_note")?["decision"] == "approve")
         #expect(row("firewall_confirm") != nil)
         #expect(rows.count == 11)
@@ -90,7 +91,8 @@ import Testing
     @Test func withoutAConfigItSaysWhereItLooked() async throws {
         let home = try TempFiles.directory()
         let (status, _, stderr) = try await run(
-            ["tools"], environment: ["HOME": home.path, "XDG_CONFIG_HOME": home.path + "/xdg", "MCP_FIREWALL_HUB_CONFIG": ""])
+            ["tools"],
+            environment: ["HOME": home.path, "XDG_CONFIG_HOME": home.path + "/xdg", "MCP_FIREWALL_HUB_CONFIG": ""])
         #expect(status == 78)
         #expect(stderr.contains("--config"))
         #expect(stderr.contains("xdg/mcp-firewall-hub/hub.json"))

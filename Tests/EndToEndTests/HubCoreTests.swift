@@ -23,7 +23,10 @@ import Testing
         #expect(result["capabilities"]?["tools"] != nil)
         #expect(result["serverInfo"]?["name"] == "mcp-firewall-hub")
         let unknown = try await hub.call(
-            "initialize", params: ["protocolVersion": "1999-01-01", "capabilities": [:], "clientInfo": ["name": "x", "version": "1"]])
+            "initialize",
+            params: [
+                "protocolVersion": "1999-01-01", "capabilities": [:], "clientInfo": ["name": "x", "version": "1"],
+            ])
         #expect(unknown["protocolVersion"] == "2025-11-25")
         #expect(try await hub.call("ping") == [:])
         let missing = try await hub.request("no/such/method")
@@ -38,9 +41,10 @@ import Testing
         let list = try await hub.call("tools/list")
         let tools = list["tools"]?.arrayValue ?? []
         let names = tools.compactMap { $0["name"]?.stringValue }
-        for expected in ["payments.get_balance", "payments.refund", "payments.delete_customer", "payments.execute_sql",
-            "notes.list_notes", "notes.delete_note"]
-        {
+        for expected in [
+            "payments.get_balance", "payments.refund", "payments.delete_customer", "payments.execute_sql",
+            "notes.list_notes", "notes.delete_note",
+        ] {
             #expect(names.contains(expected), "missing \(expected) in \(names)")
         }
         #expect(names.filter { $0 == "firewall_confirm" }.count == 1)
@@ -64,7 +68,8 @@ import Testing
         #expect(!result.isToolError)
         #expect(result["structuredContent"]?["currency"] != nil)
         #expect(result["structuredContent"]?["available"]?.intValue != nil)
-        let echo = try await callTool(hub, "payments.echo", ["n": .number("1.50"), "big": .number("12345678901234567890")])
+        let echo = try await callTool(
+            hub, "payments.echo", ["n": .number("1.50"), "big": .number("12345678901234567890")])
         #expect(echo["structuredContent"]?["echo"]?["n"] == .number("1.50"))
         #expect(echo["structuredContent"]?["echo"]?["big"] == .number("12345678901234567890"))
         #expect(fixture.executedTools("payments") == ["get_balance", "echo"])
@@ -124,7 +129,8 @@ import Testing
         let code = try #require(approvalCode(in: first.firstText ?? ""))
         let callID = try #require(heldCallID(in: first.firstText ?? ""))
         if code.first != "0" {
-            let result = try await callTool(hub, "firewall_confirm", ["otp": .number(code), "call_id": .string(callID)])
+            let result = try await callTool(
+                hub, "firewall_confirm", ["otp": .number(code), "call_id": .string(callID)])
             #expect(!result.isToolError, "\(result)")
         } else {
             let result = try await callTool(hub, "firewall_confirm", ["code": .string(code)])

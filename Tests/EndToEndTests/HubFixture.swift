@@ -11,7 +11,9 @@ struct HubFixture {
 
     /// `servers` maps a server name to its hub.json entry (without `command` for demo servers,
     /// which is filled in from `binary`).
-    init(servers: [(name: String, binary: String, args: [String], policy: JSONValue?)], extra: JSONObject = JSONObject())
+    init(
+        servers: [(name: String, binary: String, args: [String], policy: JSONValue?)], extra: JSONObject = JSONObject()
+    )
         throws
     {
         directory = try TempFiles.directory()
@@ -39,7 +41,10 @@ struct HubFixture {
         try HubFixture(
             servers: [
                 ("payments", "demo-payments", [], paymentsPolicy),
-                ("notes", "demo-notes", [], ["allow": ["list_*", "read_*"], "approve": ["write_*"], "deny": ["delete_*"]]),
+                (
+                    "notes", "demo-notes", [],
+                    ["allow": ["list_*", "read_*"], "approve": ["write_*"], "deny": ["delete_*"]]
+                ),
             ], extra: extra)
     }
 

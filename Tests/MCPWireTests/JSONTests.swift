@@ -22,7 +22,9 @@ import Testing
     }
 
     @Test func rejectsInvalidUTF8() {
-        for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC0, 0x80, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xE2, 0x82]] {
+        for bytes: [UInt8] in [
+            [0x22, 0xFF, 0x22], [0x22, 0xC0, 0x80, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xE2, 0x82],
+        ] {
             #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
         }
     }
@@ -59,7 +61,9 @@ import Testing
     }
 
     @Test func randomTruncationsNeverCrash() throws {
-        let text = Array(#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"é😀","arguments":{"n":[1,2.5e3,null]}}}"#.utf8)
+        let text = Array(
+            #"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"é😀","arguments":{"n":[1,2.5e3,null]}}}"#
+                .utf8)
         var generator = SystemRandomNumberGenerator()
         for cut in 0..<text.count {
             _ = try? JSONParser.parse(Array(text[0..<cut]))
@@ -93,7 +97,9 @@ import Testing
     }
 
     @Test func classifiesInvalidMessages() {
-        func expectInvalid(_ text: String, code: Int, id: RequestID?, respond: Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+        func expectInvalid(
+            _ text: String, code: Int, id: RequestID?, respond: Bool, sourceLocation: SourceLocation = #_sourceLocation
+        ) {
             guard case .invalid(let gotID, let error, let gotRespond) = decode(text) else {
                 Issue.record("decoded as a message: \(text)", sourceLocation: sourceLocation)
                 return
@@ -106,22 +112,28 @@ import Testing
         expectInvalid("42", code: -32600, id: nil, respond: true)
         expectInvalid("[]", code: -32600, id: nil, respond: true)
         expectInvalid(#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, code: -32600, id: nil, respond: true)
-        expectInvalid(#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":null}"#, code: -32600, id: .int(3), respond: true)
+        expectInvalid(
+            #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":null}"#, code: -32600, id: .int(3), respond: true)
         expectInvalid(#"{"jsonrpc":"2.0","id":"x","method":7}"#, code: -32600, id: .string("x"), respond: true)
         expectInvalid(#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#, code: -32600, id: nil, respond: true)
         expectInvalid(#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#, code: -32600, id: nil, respond: true)
         expectInvalid(#"{"jsonrpc":"1.0","id":2,"method":"ping"}"#, code: -32600, id: .int(2), respond: true)
-        expectInvalid(#"{"jsonrpc":"2.0","method":"notifications/x","params":[1]}"#, code: -32600, id: nil, respond: false)
+        expectInvalid(
+            #"{"jsonrpc":"2.0","method":"notifications/x","params":[1]}"#, code: -32600, id: nil, respond: false)
     }
 
     @Test func decodesResponsesAndNotifications() {
-        guard case .message(.response(let r)) = decode(#"{"jsonrpc":"2.0","id":"a","error":{"code":-32601,"message":"nope","data":{"x":1}}}"#) else {
+        guard
+            case .message(.response(let r)) = decode(
+                #"{"jsonrpc":"2.0","id":"a","error":{"code":-32601,"message":"nope","data":{"x":1}}}"#)
+        else {
             Issue.record("not a response")
             return
         }
         #expect(r.id == .string("a"))
         #expect(r.outcome == .error(JSONRPCError(code: -32601, message: "nope", data: ["x": 1])))
-        guard case .message(.notification(let n)) = decode(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#) else {
+        guard case .message(.notification(let n)) = decode(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+        else {
             Issue.record("not a notification")
             return
         }

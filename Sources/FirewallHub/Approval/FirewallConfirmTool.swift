@@ -6,11 +6,11 @@ enum FirewallConfirmTool {
         "name": .string(ToolCatalog.confirmToolName),
         "title": "Confirm a call held by the firewall",
         "description": """
-            Runs a tool call that mcp-firewall-hub held for human approval (a result with status \
-            PAUSED_FOR_APPROVAL). Only call this with the approval code the USER gave you in this \
-            conversation; never guess, invent or reuse a code. Pass call_id from the held result when \
-            several calls are waiting. To refuse a held call, pass decision "deny".
-            """,
+        Runs a tool call that mcp-firewall-hub held for human approval (a result with status \
+        PAUSED_FOR_APPROVAL). Only call this with the approval code the USER gave you in this \
+        conversation; never guess, invent or reuse a code. Pass call_id from the held result when \
+        several calls are waiting. To refuse a held call, pass decision "deny".
+        """,
         "inputSchema": [
             "type": "object",
             "properties": [
@@ -46,7 +46,8 @@ struct ConfirmRequest: Equatable {
         switch raw {
         case .string(let s)?: code = s.trimmingSpaces()
         case .number(let lexeme)? where lexeme.allSatisfy(\.isASCIIDigit): code = lexeme
-        case nil: return .failure(Problem(message: "firewall_confirm needs \"otp\": the approval code the user gave you"))
+        case nil:
+            return .failure(Problem(message: "firewall_confirm needs \"otp\": the approval code the user gave you"))
         default: return .failure(Problem(message: "\"otp\" must be the approval code as a string of digits"))
         }
         var callID: String?

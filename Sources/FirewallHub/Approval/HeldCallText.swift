@@ -26,14 +26,17 @@ enum HeldCallText {
     }
 
     static func denied(exposedName: String, rule: String) -> JSONValue {
-        toolError("Denied by mcp-firewall-hub: \(exposedName) is not allowed by the firewall policy (\(rule)). "
-            + "The call was not sent to the server. Do not retry it; tell the user it is blocked.")
+        toolError(
+            "Denied by mcp-firewall-hub: \(exposedName) is not allowed by the firewall policy (\(rule)). "
+                + "The call was not sent to the server. Do not retry it; tell the user it is blocked.")
     }
 
     static func noChannel(exposedName: String, rule: String) -> JSONValue {
-        toolError("mcp-firewall-hub refused \(exposedName): it needs human approval (\(rule)), but no approval "
-            + "channel is configured (approval.code_delivery is \"out_of_band\" with no approval.notify command). "
-            + "Configure approval.notify in hub.json, or set approval.code_delivery to \"agent\". The call did not run.")
+        toolError(
+            "mcp-firewall-hub refused \(exposedName): it needs human approval (\(rule)), but no approval "
+                + "channel is configured (approval.code_delivery is \"out_of_band\" with no approval.notify command). "
+                + "Configure approval.notify in hub.json, or set approval.code_delivery to \"agent\". The call did not run."
+        )
     }
 
     static func confirmError(_ message: String) -> JSONValue {
@@ -48,11 +51,13 @@ enum HeldCallText {
     static func describe(_ outcome: ConfirmOutcome) -> String {
         switch outcome {
         case .approved(let call): return "approved \(call.exposedName)"
-        case .denied(let call): return "\(call.exposedName) (\(callLabel(call))) was refused by the user; it will not run."
+        case .denied(let call):
+            return "\(call.exposedName) (\(callLabel(call))) was refused by the user; it will not run."
         case .wrongCode(let callID, let left):
             let target = callID.map { " for held call \($0)" } ?? ""
             let remaining = left.map { " \($0) attempt(s) left." } ?? ""
-            return "wrong approval code\(target); nothing ran.\(remaining) Ask the user for the exact code; never guess."
+            return
+                "wrong approval code\(target); nothing ran.\(remaining) Ask the user for the exact code; never guess."
         case .attemptsExhausted(let callID):
             return "too many wrong codes for held call \(callID): it was discarded and will not run. "
                 + "Retry the original tool call to get a new code."

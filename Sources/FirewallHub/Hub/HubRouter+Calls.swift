@@ -36,12 +36,15 @@ extension HubRouter {
             return
         }
         guard target.state == .ready else {
-            respond(request.id, error: JSONRPCError(
-                code: JSONRPCError.targetUnavailableCode,
-                message: "\(entry.exposedName): server \"\(target.name)\" is not available"))
+            respond(
+                request.id,
+                error: JSONRPCError(
+                    code: JSONRPCError.targetUnavailableCode,
+                    message: "\(entry.exposedName): server \"\(target.name)\" is not available"))
             return
         }
-        let decision = policies[target.name]!.decide(tool: entry.tool, annotations: entry.annotations, arguments: arguments)
+        let decision = policies[target.name]!.decide(
+            tool: entry.tool, annotations: entry.annotations, arguments: arguments)
         log.info("call \(entry.exposedName) → \(decision.action.rawValue) (\(decision.rule))")
         switch decision.action {
         case .allow:
@@ -72,7 +75,8 @@ extension HubRouter {
     }
 
     private func hold(
-        _ request: JSONRPCMessage.Request, target: TargetSession, entry: CatalogEntry, arguments: JSONObject?, rule: String
+        _ request: JSONRPCMessage.Request, target: TargetSession, entry: CatalogEntry, arguments: JSONObject?,
+        rule: String
     ) {
         let approval = config.approval
         if approval.codeDelivery != .agent {
@@ -104,14 +108,19 @@ extension HubRouter {
         case .approved(let call):
             guard call.digestMatches, let target = targets.first(where: { $0.name == call.server })
             else {
-                respond(request.id, result: HeldCallText.confirmError("the held call no longer matches what was approved"))
+                respond(
+                    request.id, result: HeldCallText.confirmError("the held call no longer matches what was approved"))
                 return
             }
             log.info("approved \(call.exposedName); running it")
             guard target.state == .ready else {
-                respond(request.id, error: JSONRPCError(
-                    code: JSONRPCError.targetUnavailableCode,
-                    message: "\(call.exposedName): server \"\(target.name)\" is not available; the approval was used up"))
+                respond(
+                    request.id,
+                    error: JSONRPCError(
+                        code: JSONRPCError.targetUnavailableCode,
+                        message:
+                            "\(call.exposedName): server \"\(target.name)\" is not available; the approval was used up")
+                )
                 return
             }
             // The replay keeps the original call's `_meta`; a progress token of the confirm call wins,

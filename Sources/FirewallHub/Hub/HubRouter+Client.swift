@@ -58,7 +58,9 @@ extension HubRouter {
         clientName = params["clientInfo"]?["name"]?.stringValue
         naming = ToolNaming.forClient(named: clientName, config: config.naming)
         rebuildCatalog()
-        log.debug("client \(clientName ?? "(unnamed)") asked for protocol \(requested ?? "(none)"); separator \"\(naming.separator)\"")
+        log.debug(
+            "client \(clientName ?? "(unnamed)") asked for protocol \(requested ?? "(none)"); separator \"\(naming.separator)\""
+        )
 
         var capabilities = JSONObject()
         capabilities["tools"] = ["listChanged": true]

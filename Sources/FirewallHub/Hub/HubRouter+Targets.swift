@@ -18,7 +18,8 @@ extension HubRouter {
         var childEnvironment = environment
         for (key, value) in target.config.env { childEnvironment[key] = value }
         let spec = SpawnSpec(
-            command: resolvedCommand(target.config.command), arguments: target.config.args, environment: childEnvironment,
+            command: resolvedCommand(target.config.command), arguments: target.config.args,
+            environment: childEnvironment,
             workingDirectory: target.config.cwd)
         do {
             target.process = try ChildProcess.spawn(spec) { event in
@@ -76,8 +77,10 @@ extension HubRouter {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
         switch JSONRPCMessage.decode(line: line) {
         case .invalid(_, let error, _):
-            log.server(target.name, "ignored a stdout line that is not a JSON-RPC message (\(error.message)): "
-                + HubLog.excerpt(line))
+            log.server(
+                target.name,
+                "ignored a stdout line that is not a JSON-RPC message (\(error.message)): "
+                    + HubLog.excerpt(line))
         case .message(.response(let response)):
             handleTargetResponse(target, response)
         case .message(.request(let request)):
@@ -108,7 +111,8 @@ extension HubRouter {
 
     private func handleTargetResponse(_ target: TargetSession, _ response: JSONRPCMessage.Response) {
         guard let id = response.id, let purpose = target.takePending(id) else {
-            log.server(target.name, "ignored an answer to an id the hub never sent: \(response.id?.description ?? "null")")
+            log.server(
+                target.name, "ignored an answer to an id the hub never sent: \(response.id?.description ?? "null")")
             return
         }
         switch purpose {
@@ -206,7 +210,8 @@ extension HubRouter {
         let cutoff = now() - window
         target.startTimes.removeAll { $0 < cutoff }
         if target.startTimes.count >= TargetSession.maxStartsPerMinute {
-            return "server \"\(target.name)\" exited and was restarted \(target.startTimes.count) times in the last minute; "
+            return
+                "server \"\(target.name)\" exited and was restarted \(target.startTimes.count) times in the last minute; "
                 + "not restarting it again yet"
         }
         log.server(target.name, "restarting")
@@ -219,8 +224,10 @@ extension HubRouter {
         for (_, purpose) in target.drainPending() {
             if case .clientCall(let clientID, let exposedName, let timer) = purpose {
                 cancelTimer(timer)
-                respond(clientID, error: JSONRPCError(
-                    code: JSONRPCError.targetUnavailableCode, message: "\(exposedName): \(reason)"))
+                respond(
+                    clientID,
+                    error: JSONRPCError(
+                        code: JSONRPCError.targetUnavailableCode, message: "\(exposedName): \(reason)"))
             }
         }
     }
@@ -232,9 +239,13 @@ extension HubRouter {
             method: "notifications/cancelled",
             params: ["requestId": .int(hubID), "reason": .string("timed out in mcp-firewall-hub after \(seconds) s")])
         log.server(target.name, "\(exposedName) timed out after \(seconds) s")
-        respond(clientID, error: JSONRPCError(
-            code: JSONRPCError.targetUnavailableCode,
-            message: "\(exposedName): server \"\(target.name)\" did not answer within \(seconds) s (timeouts.call_seconds)"))
+        respond(
+            clientID,
+            error: JSONRPCError(
+                code: JSONRPCError.targetUnavailableCode,
+                message:
+                    "\(exposedName): server \"\(target.name)\" did not answer within \(seconds) s (timeouts.call_seconds)"
+            ))
     }
 
     /// The client cancelled one of its requests: tell the target, and never answer it.

@@ -54,7 +54,8 @@ final class HubRouter {
         naming = ToolNaming.forClient(named: nil, config: config.naming)
         for (i, server) in config.servers.enumerated() {
             targets.append(TargetSession(index: i, config: server))
-            self.policies[server.name] = policies?[server.name] ?? PolicyEngine(server: server, defaults: config.defaults)
+            self.policies[server.name] =
+                policies?[server.name] ?? PolicyEngine(server: server, defaults: config.defaults)
         }
     }
 

@@ -28,7 +28,8 @@ struct ToolCatalog: Sendable {
     /// Other accepted spellings: `server.tool` and `server__tool`. An alias two tools would share is dropped.
     private var byAlias: [String: Int] = [:]
 
-    init(servers: [(name: String, tools: [JSONObject])], naming: ToolNaming, reserved: Set<String> = [confirmToolName]) {
+    init(servers: [(name: String, tools: [JSONObject])], naming: ToolNaming, reserved: Set<String> = [confirmToolName])
+    {
         var taken = reserved
         var aliasClaims: [String: [Int]] = [:]
         for (server, tools) in servers {
@@ -60,7 +61,8 @@ struct ToolCatalog: Sendable {
                 }
             }
         }
-        for (alias, claims) in aliasClaims where claims.count == 1 && byListedName[alias] == nil && !reserved.contains(alias) {
+        for (alias, claims) in aliasClaims
+        where claims.count == 1 && byListedName[alias] == nil && !reserved.contains(alias) {
             byAlias[alias] = claims[0]
         }
     }

@@ -67,7 +67,14 @@ enum SpawnError: Error, Equatable, CustomStringConvertible {
             return "'\(script)' starts with '#!\(interpreter)', but '\(interpreter)' does not exist or is not "
                 + "executable; install it or fix the script's first line"
         case .spawnFailed(let command, let code):
-            return "could not start '\(command)': \(Self.errnoText(code)) (errno \(code))"
+            let hint =
+                switch code {
+                case ENOENT: "; if it is a script, check that the program on its '#!' line exists"
+                case EMFILE, ENFILE: "; the hub ran out of file descriptors (raise the limit with ulimit -n)"
+                case EAGAIN, ENOMEM: "; the system is short of processes or memory"
+                default: ""
+                }
+            return "could not start '\(command)': \(Self.errnoText(code)) (errno \(code))" + hint
         }
     }
 

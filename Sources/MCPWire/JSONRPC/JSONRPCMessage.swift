@@ -72,7 +72,9 @@ public enum JSONRPCMessage: Sendable, Hashable {
 
     public static func decode(_ value: JSONValue) -> Decoded {
         guard case .object(let o) = value else {
-            let what = value.arrayValue != nil ? "batches are not supported (MCP removed them)" : "a message must be a JSON object"
+            let what =
+                value.arrayValue != nil
+                ? "batches are not supported (MCP removed them)" : "a message must be a JSON object"
             return .invalid(id: nil, error: .invalidRequest(what), respond: true)
         }
         let rawID = o["id"]
@@ -85,11 +87,13 @@ public enum JSONRPCMessage: Sendable, Hashable {
         }
         if isResponse {
             if o.contains("result") == o.contains("error") {
-                return .invalid(id: id, error: .invalidRequest("a response has exactly one of result and error"), respond: false)
+                return .invalid(
+                    id: id, error: .invalidRequest("a response has exactly one of result and error"), respond: false)
             }
             if let result = o["result"] {
                 guard let id else {
-                    return .invalid(id: nil, error: .invalidRequest("a result needs a string or integer id"), respond: false)
+                    return .invalid(
+                        id: nil, error: .invalidRequest("a result needs a string or integer id"), respond: false)
                 }
                 return .message(.response(.result(id, result)))
             }
@@ -108,7 +112,8 @@ public enum JSONRPCMessage: Sendable, Hashable {
         if let p = o["params"] {
             guard case .object(let po) = p else {
                 return .invalid(
-                    id: id, error: .invalidRequest("\"params\" must be an object, not \(p.typeName)"), respond: rawID != nil)
+                    id: id, error: .invalidRequest("\"params\" must be an object, not \(p.typeName)"),
+                    respond: rawID != nil)
             }
             params = po
         }
@@ -116,7 +121,9 @@ public enum JSONRPCMessage: Sendable, Hashable {
             return .message(.notification(Notification(method: methodName, params: params)))
         }
         guard let id else {
-            return .invalid(id: nil, error: .invalidRequest("id must be a string or an integer, not \(rawID.typeName)"), respond: true)
+            return .invalid(
+                id: nil, error: .invalidRequest("id must be a string or an integer, not \(rawID.typeName)"),
+                respond: true)
         }
         return .message(.request(Request(id: id, method: methodName, params: params)))
     }

@@ -128,22 +128,23 @@ final class DemoSession: Sendable {
             arguments = object
         }
         let tool = server.tools[index]
+        let meta = request.params?["_meta"]?.objectValue
         let context = ToolContext(
             serverName: server.name, toolName: name, requestID: request.id,
             protocolVersion: protocolVersion.withLock { $0 })
         if server.options.concurrentToolCalls {
             running.enter()
             Thread.detachNewThread { [self, arguments] in
-                execute(tool, arguments, context)
+                execute(tool, arguments, context, meta: meta)
                 running.leave()
             }
         } else {
-            execute(tool, arguments, context)
+            execute(tool, arguments, context, meta: meta)
         }
     }
 
-    private func execute(_ tool: DemoTool, _ arguments: JSONObject, _ context: ToolContext) {
-        journal?.record(server: server.name, tool: tool.name, arguments: arguments)
+    private func execute(_ tool: DemoTool, _ arguments: JSONObject, _ context: ToolContext, meta: JSONObject?) {
+        journal?.record(server: server.name, tool: tool.name, arguments: arguments, meta: meta)
         let result: DemoToolResult
         do {
             result = try tool.handler(arguments, context)

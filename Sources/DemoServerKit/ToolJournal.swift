@@ -31,10 +31,15 @@ final class ToolJournal: Sendable {
         self.fd = fd
     }
 
-    /// Appends `{"server":…,"tool":…,"arguments":{…}}` and a newline.
-    func record(server: String, tool: String, arguments: JSONObject) {
-        let entry: JSONValue = ["server": .string(server), "tool": .string(tool), "arguments": .object(arguments)]
-        var line = entry.serializedBytes()
+    /// Appends `{"server":…,"tool":…,"arguments":{…}}` and a newline; `"_meta":{…}` too when the call
+    /// carried `params._meta` (so tests can check that progress tokens survive an approved replay).
+    func record(server: String, tool: String, arguments: JSONObject, meta: JSONObject? = nil) {
+        var entry = JSONObject()
+        entry["server"] = .string(server)
+        entry["tool"] = .string(tool)
+        entry["arguments"] = .object(arguments)
+        if let meta { entry["_meta"] = .object(meta) }
+        var line = JSONValue.object(entry).serializedBytes()
         line.append(0x0A)
         lock.withLock { _ in
             let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -1,4 +1,5 @@
 import DemoServerKit
+import Foundation
 import MCPWire
 
 // fixture-server: a configurable, deliberately misbehaving stdio MCP server for the hub's
@@ -22,6 +23,11 @@ private let usage = """
       --slow-ms N                 sleep N ms before answering each call; calls run concurrently
       --stderr-noise              write a lot to stderr (at startup and per message)
       --evil                      add a firewall_confirm tool and prompt-injecting descriptions
+      --tools-file PATH           read the comma-separated tool names from PATH at start-up (overrides --tools)
+      --stop-reading-on TOOL      calling TOOL makes the server stop reading stdin for good, without
+                                  answering (the hub's writes to it then fill the pipe; not with --slow-ms)
+      --spawn-stubborn-grandchild start `sh -c "trap '' TERM; sleep 1000"` (inheriting stdio) at start-up
+      --announce-pid              write "<name>: pid <pid>" on stderr at start-up
     Environment: DEMO_JOURNAL, DEMO_PAGE_SIZE, DEMO_STARTUP_DELAY_MS (see DemoServer).
     """
 
@@ -37,6 +43,10 @@ private struct FixtureConfig {
     var slowMilliseconds: Int?
     var stderrNoise = false
     var evil = false
+    var toolsFile: String?
+    var stopReadingOn: Set<String> = []
+    var spawnStubbornGrandchild = false
+    var announcePID = false
 
     static func parse(_ arguments: [String]) -> FixtureConfig {
         var config = FixtureConfig()
@@ -68,6 +78,10 @@ private struct FixtureConfig {
             case "--slow-ms": config.slowMilliseconds = number(flag, value(flag))
             case "--stderr-noise": config.stderrNoise = true
             case "--evil": config.evil = true
+            case "--tools-file": config.toolsFile = value(flag)
+            case "--stop-reading-on": config.stopReadingOn.insert(value(flag))
+            case "--spawn-stubborn-grandchild": config.spawnStubbornGrandchild = true
+            case "--announce-pid": config.announcePID = true
             case "--help", "-h":
                 FixtureStderr.emit(usage)
                 exit(0)
@@ -153,6 +167,11 @@ private enum FixtureTools {
             exit(3)
         }
         if config.hangOn.contains(context.toolName) { return .noResponse }
+        if config.stopReadingOn.contains(context.toolName) {
+            // Without --slow-ms tool calls run on the reading thread: blocking here stops all reading.
+            context.log("no longer reading stdin, as asked (\(context.toolName))")
+            while true { _ = pause() }
+        }
         if let ms = config.slowMilliseconds, ms > 0 { sleep(milliseconds: ms) }
         return nil
     }
@@ -164,7 +183,44 @@ private enum FixtureTools {
     }
 }
 
-private let config = FixtureConfig.parse(Array(CommandLine.arguments.dropFirst()))
+/// Start-up extras: tool names from a file, a grandchild that ignores SIGTERM, announcing the pid.
+private enum FixtureStartup {
+    static func apply(_ config: inout FixtureConfig) {
+        if config.announcePID { FixtureStderr.emit("\(config.name): pid \(getpid())") }
+        if let path = config.toolsFile {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                FixtureStderr.emit("fixture-server: cannot read --tools-file \(path)")
+                exit(2)
+            }
+            config.tools = String(decoding: data, as: UTF8.self).split { $0 == "," || $0.isWhitespace }
+                .map(String.init)
+        }
+        if config.spawnStubbornGrandchild { spawnStubbornGrandchild(config.name) }
+    }
+
+    /// `sh -c "trap '' TERM; sleep 1000"` in our process group, holding our stdin/stdout/stderr.
+    private static func spawnStubbornGrandchild(_ name: String) {
+        let words = ["/bin/sh", "-c", "trap '' TERM; sleep 1000; sleep 1000"]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin"), nil]
+        defer {
+            for pointer in argv + envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, "/bin/sh", nil, nil, argv, envp)
+        guard status == 0 else {
+            FixtureStderr.emit("fixture-server: could not spawn the stubborn grandchild (errno \(status))")
+            exit(2)
+        }
+        FixtureStderr.emit("\(name): stubborn grandchild pid \(pid)")
+    }
+}
+
+private let config: FixtureConfig = {
+    var config = FixtureConfig.parse(Array(CommandLine.arguments.dropFirst()))
+    FixtureStartup.apply(&config)
+    return config
+}()
 
 if let code = config.exitBeforeInitialize {
     FixtureStderr.emit("\(config.name): exiting with code \(code) before initialize, as asked")

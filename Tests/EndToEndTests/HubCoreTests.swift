@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test func aWrongTryOnOneHeldCallNeverDiscardsAnother() async throws {
-        let fixture = try HubFixture.standard(extra: ["approval": ["max_attempts": 1]])
+        let fixture = try HubFixture.standard(extra: ["approval": ["code_delivery": "agent", "max_attempts": 1]])
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
         _ = try await hub.initialize()
@@ -231,10 +231,11 @@ import Testing
     }
 
     @Test func aTargetCannotShadowOrApproveWithAToolNamedFirewallConfirm() async throws {
-        let fixture = try HubFixture(servers: [
-            ("evil", "fixture-server", ["--evil"], ["default": "approve"]),
-            ("payments", "demo-payments", [], HubFixture.paymentsPolicy),
-        ])
+        let fixture = try HubFixture(
+            servers: [
+                ("evil", "fixture-server", ["--evil"], ["default": "approve"]),
+                ("payments", "demo-payments", [], HubFixture.paymentsPolicy),
+            ], extra: ["approval": ["code_delivery": "agent"]])
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
         _ = try await hub.initialize()

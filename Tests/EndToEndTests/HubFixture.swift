@@ -36,9 +36,12 @@ struct HubFixture {
         self.journals = journals
     }
 
-    /// The demo payments + notes servers with the policies of the repo's hub.json.
+    /// The demo payments + notes servers with the policies of the repo's hub.json; approval codes in the
+    /// result (`code_delivery: "agent"`, as in the repo's hub.json) unless `extra` has its own `approval`.
     static func standard(extra: JSONObject = JSONObject()) throws -> HubFixture {
-        try HubFixture(
+        var extra = extra
+        if extra["approval"] == nil { extra["approval"] = ["code_delivery": "agent"] }
+        return try HubFixture(
             servers: [
                 ("payments", "demo-payments", [], paymentsPolicy),
                 (

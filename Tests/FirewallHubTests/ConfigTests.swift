@@ -58,7 +58,7 @@ private func removeDirectory(_ path: String) { try? FileManager.default.removeIt
                     "rules": [{"tool": "execute_sql", "arguments": {"sql": "(?i)\\b(drop|truncate)\\b"},
                                "action": "deny"}]
                   },
-                  "approval": {"max_attempts": 5},
+                  "approval": {"elicitation_timeout_seconds": 5},
                   "timeouts": {"call_seconds": 60}
                 }
               },
@@ -97,7 +97,8 @@ private func removeDirectory(_ path: String) { try? FileManager.default.removeIt
         #expect(config.approval.elicitationTimeoutSeconds == 40)
         #expect(config.approval.notify == ["notify-send", "Approval code {code}"])
         #expect(config.approval.fallback == .deny)
-        #expect(config.approval(for: server).maxAttempts == 5)
+        #expect(config.approval(for: server).elicitationTimeoutSeconds == 5)
+        #expect(config.approval(for: server).maxAttempts == 3)
         #expect(config.approval(for: server).codeDigits == 8)
         #expect(config.naming == NamingConfig(separator: "__", maxLength: 48, dotlessClients: ["my-client"]))
     }
@@ -108,8 +109,8 @@ private func removeDirectory(_ path: String) { try? FileManager.default.removeIt
         #expect(config.approval == ApprovalConfig())
         #expect(config.approval.codeDigits == 6)
         #expect(config.approval.elicitationTimeoutSeconds == 50)
-        #expect(config.approval.codeDelivery == .agent)
-        #expect(config.approval.fallback == .agent)
+        #expect(config.approval.codeDelivery == nil)
+        #expect(config.approval.fallback == .deny)
         #expect(config.naming.separator == nil)
         #expect(config.naming.maxLength == 64)
         #expect(config.naming.dotlessClients == nil)
@@ -355,6 +356,7 @@ private func removeDirectory(_ path: String) { try? FileManager.default.removeIt
                 "1 to 3600"
             ),
             (oneServer(top: #""naming": {"max_length": 15}"#), "naming.max_length", "16 to 128"),
+            (oneServer(#""approval": {"code_ttl_seconds": 60}"#), "servers.a.approval.code_ttl_seconds", "hub-wide"),
             (oneServer(top: #""naming": {"max_length": 129}"#), "naming.max_length", "16 to 128"),
             (oneServer(top: #""timeouts": {"call_seconds": 0}"#), "timeouts.call_seconds", "1 to 86400"),
             (oneServer(top: #""timeouts": {"startup_seconds": 601}"#), "timeouts.startup_seconds", "1 to 600"),

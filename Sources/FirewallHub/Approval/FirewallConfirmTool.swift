@@ -20,6 +20,12 @@ enum FirewallConfirmTool {
                     "type": "string", "enum": ["approve", "deny"],
                     "description": "approve (default) runs the call; deny discards it.",
                 ],
+                "remember": [
+                    "type": "string",
+                    "description": .string(
+                        "Only if the user asked for it: keep approving this tool for the session, for N minutes "
+                            + "(e.g. 10_minutes), or for the same arguments. Default once."),
+                ],
             ],
             "required": ["otp"],
         ],
@@ -34,6 +40,8 @@ struct ConfirmRequest: Equatable {
     var code: String
     var callID: String?
     var deny: Bool
+    /// How long the approval keeps applying (`remember`), `.once` by default.
+    var remember: GrantScope = .once
 
     struct Problem: Error, Equatable {
         var message: String
@@ -62,7 +70,19 @@ struct ConfirmRequest: Equatable {
         case .string("deny")?: deny = true
         default: return .failure(Problem(message: "\"decision\" must be \"approve\" or \"deny\""))
         }
-        return .success(ConfirmRequest(code: code, callID: callID, deny: deny))
+        var remember = GrantScope.once
+        switch arguments["remember"] {
+        case nil, .null?: break
+        case .string(let s)?:
+            guard let scope = GrantScope(s) else {
+                return .failure(
+                    Problem(
+                        message: "\"remember\" must be once, session, N_minutes (e.g. 10_minutes) or same_arguments"))
+            }
+            remember = scope
+        default: return .failure(Problem(message: "\"remember\" must be a string such as \"session\""))
+        }
+        return .success(ConfirmRequest(code: code, callID: callID, deny: deny, remember: remember))
     }
 }
 

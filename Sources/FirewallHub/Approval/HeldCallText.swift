@@ -5,7 +5,7 @@ import MCPWire
 /// Every one is `isError: true`: the target's tool did not run, and a strict client that validates a
 /// tool's `outputSchema` skips validation for errors, so the text always reaches the model.
 enum HeldCallText {
-    static func held(call: FrozenCall, held: HeldCall, ttlSeconds: Int) -> JSONValue {
+    static func held(call: FrozenCall, held: HeldCall, ttlSeconds: Int, note: String? = nil) -> JSONValue {
         let argumentsJSON = JSONValue.object(call.arguments ?? JSONObject())
         let confirmArgs: JSONValue = ["otp": .string(held.code), "call_id": .string(held.id)]
         var o = JSONObject()
@@ -16,6 +16,7 @@ enum HeldCallText {
         o["action"] = ["tool": .string(call.exposedName), "arguments": argumentsJSON]
         o["call_id"] = .string(held.id)
         o["expires_in_seconds"] = .int(ttlSeconds)
+        if let note { o["note"] = .string(note) }
         o["instruction"] = .string(
             "Show the user exactly what would run (the action above) and ask whether to allow it. "
                 + "Tell the user: approval code: **\(held.code)**. Then STOP and wait for the user's reply. "
@@ -31,12 +32,40 @@ enum HeldCallText {
                 + "The call was not sent to the server. Do not retry it; tell the user it is blocked.")
     }
 
-    static func noChannel(exposedName: String, rule: String) -> JSONValue {
+    /// The held result when the code went to the human out of band: it does NOT contain the code.
+    static func heldOutOfBand(call: FrozenCall, callID: String, ttlSeconds: Int, note: String?) -> JSONValue {
+        var o = JSONObject()
+        o["status"] = "PAUSED_FOR_APPROVAL"
+        o["message"] = .string(
+            "The firewall held \(call.exposedName) for human approval (\(call.rule)). It has NOT run. "
+                + "An approval code was sent to the user outside this conversation.")
+        o["server"] = .string(call.server)
+        o["action"] = ["tool": .string(call.exposedName), "arguments": .object(call.arguments ?? JSONObject())]
+        o["call_id"] = .string(callID)
+        o["expires_in_seconds"] = .int(ttlSeconds)
+        if let note { o["note"] = .string(note) }
+        o["instruction"] = .string(
+            "Show the user exactly what would run (the action above) and ask them for the approval code they "
+                + "just received. Then STOP and wait. Only if the user gives you a code, call "
+                + "\(ToolCatalog.confirmToolName) with {\"otp\": \"<the code the user typed>\", \"call_id\": \"\(callID)\"}. "
+                + "You do not have the code and must never guess one. The code expires in \(ttlSeconds) seconds.")
+        return toolError(JSONValue.object(o).prettyPrinted())
+    }
+
+    static func declined(call: FrozenCall, reason: String) -> JSONValue {
         toolError(
-            "mcp-firewall-hub refused \(exposedName): it needs human approval (\(rule)), but no approval "
-                + "channel is configured (approval.code_delivery is \"out_of_band\" with no approval.notify command). "
-                + "Configure approval.notify in hub.json, or set approval.code_delivery to \"agent\". The call did not run."
-        )
+            "\(call.exposedName) was declined by the user (\(reason)); it did not run. "
+                + "Do not retry it unless the user asks.")
+    }
+
+    static func noChannel(exposedName: String, rule: String, note: String? = nil) -> JSONValue {
+        let prefix = note.map { $0 + " " } ?? ""
+        return toolError(
+            prefix + "mcp-firewall-hub refused \(exposedName): it needs human approval (\(rule)), but no approval "
+                + "channel reaches a human: the client did not declare elicitation, and hub.json has no "
+                + "approval.notify command. Configure approval.notify (e.g. [\"notify-send\", \"{summary}\"]), use "
+                + "a client with elicitation, or set approval.code_delivery to \"agent\" (protects against "
+                + "accidents only). The call did not run.")
     }
 
     static func confirmError(_ message: String) -> JSONValue {

@@ -4,11 +4,19 @@ enum CLICommand: Equatable {
     case tools(CommonOptions, json: Bool, clientName: String?)
     case help(topic: String?)
     case version
+    /// No subcommand, `--target …`: the MCP Action Firewall drop-in (serves like `serve`).
+    case seed(CommonOptions)
+    /// `--generate-config [PATH]`: write the bundled single-target config (nil = `firewall_config.json`).
+    case generateConfig(path: String?)
 }
 
 struct CommonOptions: Equatable {
     var configPath: String?
     var verbose = false
+    /// Single-target mode: the target's whole command line; `configPath` is then a firewall_config.json.
+    var target: String?
+    /// Single-target mode: which `servers.<name>` block of the firewall_config.json applies.
+    var name: String?
 }
 
 /// A command line we cannot run, with the message to show and the exit status.
@@ -17,19 +25,32 @@ enum CLIError: Error, Equatable, CustomStringConvertible {
     case unknownOption(String, command: String)
     case missingValue(String)
     case unexpectedArgument(String, command: String)
+    /// Single-target mode without `--target`.
+    case missingTarget
+    /// An option that only means something together with `--target`.
+    case needsTarget(String)
 
     var description: String {
         switch self {
         case .unknownCommand(let c): return "unknown command \"\(c)\"; commands: serve, tools, help"
+        case .unknownOption(let o, CLIParser.singleTargetMode):
+            return "unknown option \"\(o)\"; see: mcp-firewall-hub --help, mcp-firewall-hub help seed"
         case .unknownOption(let o, let c): return "unknown option \"\(o)\" for \(c); see: mcp-firewall-hub \(c) --help"
         case .missingValue(let o): return "option \(o) needs a value"
         case .unexpectedArgument(let a, let c): return "unexpected argument \"\(a)\" for \(c)"
+        case .missingTarget:
+            return "--target \"COMMAND ARGS\" is required (or use --generate-config [PATH]); "
+                + "see: mcp-firewall-hub help seed"
+        case .needsTarget(let o): return "\(o) only applies together with --target \"COMMAND ARGS\""
         }
     }
 }
 
 /// A small, exact parser: `--opt value`, `--opt=value`, flags, `--` ends options.
 enum CLIParser {
+    /// The "command" name of options given without a subcommand, in messages.
+    static let singleTargetMode = "single-target mode"
+
     static func parse(_ arguments: [String]) throws(CLIError) -> CLICommand {
         guard let first = arguments.first else { return .help(topic: nil) }
         let rest = Array(arguments.dropFirst())
@@ -39,13 +60,17 @@ enum CLIParser {
         case "serve":
             var common = CommonOptions()
             var help = false
+            var targetOptions = CommonOptions()
             try parseOptions(rest, command: "serve", common: &common, help: &help) {
-                (_: String, _: () throws(CLIError) -> String) throws(CLIError) -> Bool in false
+                (option: String, value: () throws(CLIError) -> String) throws(CLIError) -> Bool in
+                try parseTargetOption(option, value, into: &targetOptions)
             }
+            try merge(targetOptions, into: &common)
             return help ? .help(topic: "serve") : .serve(common)
         case "tools":
             var common = CommonOptions()
             var help = false
+            var targetOptions = CommonOptions()
             var json = false
             var client: String?
             try parseOptions(rest, command: "tools", common: &common, help: &help) {
@@ -57,13 +82,83 @@ enum CLIParser {
                 case "--client":
                     client = try value()
                     return true
-                default: return false
+                default: return try parseTargetOption(option, value, into: &targetOptions)
                 }
             }
+            try merge(targetOptions, into: &common)
             return help ? .help(topic: "tools") : .tools(common, json: json, clientName: client)
         default:
-            throw .unknownCommand(first)
+            guard first.hasPrefix("-") else { throw .unknownCommand(first) }
+            return try parseSingleTarget(arguments)
         }
+    }
+
+    /// Options without a subcommand: the MCP Action Firewall's `--target`, `--name`, `--config`, `-v`,
+    /// `--generate-config [PATH]`.
+    private static func parseSingleTarget(_ arguments: [String]) throws(CLIError) -> CLICommand {
+        var rest = arguments
+        let generate = extractGenerateConfig(&rest)
+        var common = CommonOptions()
+        var help = false
+        var targetOptions = CommonOptions()
+        try parseOptions(rest, command: singleTargetMode, common: &common, help: &help) {
+            (option: String, value: () throws(CLIError) -> String) throws(CLIError) -> Bool in
+            try parseTargetOption(option, value, into: &targetOptions)
+        }
+        common.target = targetOptions.target
+        common.name = targetOptions.name
+        if let generate {
+            if generate == "" { throw .missingValue("--generate-config=") }
+            return .generateConfig(path: generate)
+        }
+        if help { return .help(topic: "seed") }
+        guard common.target != nil else { throw .missingTarget }
+        return .seed(common)
+    }
+
+    private static func parseTargetOption(
+        _ option: String, _ value: () throws(CLIError) -> String, into common: inout CommonOptions
+    ) throws(CLIError) -> Bool {
+        switch option {
+        case "--target": common.target = try value()
+        case "--name": common.name = try value()
+        default: return false
+        }
+        return true
+    }
+
+    /// Copies `--target` / `--name` (collected apart: the option walker holds `common` exclusively).
+    private static func merge(_ targetOptions: CommonOptions, into common: inout CommonOptions) throws(CLIError) {
+        common.target = targetOptions.target
+        common.name = targetOptions.name
+        if common.target == nil && common.name != nil { throw .needsTarget("--name") }
+    }
+
+    /// Removes `--generate-config [PATH]` / `--generate-config=PATH` from `arguments`. Its PATH is optional:
+    /// the next argument is taken only when it is not an option. Returns nil when the flag is absent, and
+    /// `.some(nil)` when it has no PATH.
+    private static func extractGenerateConfig(_ arguments: inout [String]) -> String?? {
+        let takesValue: Set<String> = ["--target", "--name", "--config", "-c"]
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if argument == "--" { return nil }
+            if argument.hasPrefix("--generate-config=") {
+                arguments.remove(at: i)
+                return .some(String(argument.dropFirst("--generate-config=".count)))
+            }
+            if argument == "--generate-config" {
+                if i + 1 < arguments.count, !arguments[i + 1].hasPrefix("-") {
+                    let path = arguments[i + 1]
+                    arguments.removeSubrange(i...(i + 1))
+                    return .some(path)
+                }
+                arguments.remove(at: i)
+                return .some(nil)
+            }
+            i += takesValue.contains(argument) ? 2 : 1
+        }
+        return nil
     }
 
     /// Walks the options; `extra` handles command-specific ones and returns whether it knew the option.

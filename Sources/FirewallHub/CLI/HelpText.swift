@@ -4,6 +4,7 @@ enum HelpText {
         switch topic {
         case "serve": return serve
         case "tools": return tools
+        case "seed": return seed
         default: return overview
         }
     }
@@ -14,6 +15,9 @@ enum HelpText {
         USAGE:
           mcp-firewall-hub serve [--config PATH] [--verbose]
           mcp-firewall-hub tools [--config PATH] [--json] [--client NAME]
+          mcp-firewall-hub --target "COMMAND ARGS" [--name NAME] [--config firewall_config.json] [--verbose]
+          mcp-firewall-hub tools --target "COMMAND ARGS" [--name NAME] [--config firewall_config.json] [--json]
+          mcp-firewall-hub --generate-config [PATH]
           mcp-firewall-hub --version | --help | <command> --help
 
         COMMANDS:
@@ -23,6 +27,27 @@ enum HelpText {
         CONFIG:
           --config PATH, else $MCP_FIREWALL_HUB_CONFIG, else $XDG_CONFIG_HOME/mcp-firewall-hub/hub.json
           (~/.config/mcp-firewall-hub/hub.json). The working directory is never searched.
+
+        SINGLE-TARGET MODE (a drop-in for MCP Action Firewall): see mcp-firewall-hub help seed
+        """
+
+    static let seed = """
+        USAGE: mcp-firewall-hub --target "COMMAND ARGS" [--name NAME] [--config PATH] [--verbose]
+               mcp-firewall-hub --generate-config [PATH]
+
+        Fronts one MCP server with the MCP Action Firewall rules. Tools keep their own names; held calls are
+        confirmed with firewall_confirm. stdout carries only MCP messages; logs go to stderr.
+
+        OPTIONS:
+          --target "COMMAND ARGS"   the server's command line, split into words like a POSIX shell does
+                                    (quotes and backslashes), then run directly: no shell, no $VARS, no ~
+          --name NAME               which servers.<NAME> block of the config applies (and the name in logs)
+          -c, --config PATH         a firewall_config.json; without it the bundled defaults apply
+                                    (./firewall_config.json is never read implicitly)
+          --generate-config [PATH]  write the bundled defaults to PATH (default firewall_config.json);
+                                    never overwrites an existing file
+          -v, --verbose             debug logs on stderr
+          -h, --help                this help
         """
 
     static let serve = """

@@ -35,12 +35,22 @@ public enum HubCommandLine {
         case .version:
             writeStdout("\(HubVersion.name) \(HubVersion.version)\n")
             return ExitCode.success
+        case .seed(let options):
+            let log = HubLog(writer: stderrWriter, verbose: options.verbose)
+            return await SeedCommand.serve(options, environment: environment, log: log)
+        case .generateConfig(let path):
+            return SeedCommand.generateConfig(path: path, log: HubLog(writer: stderrWriter, verbose: false))
         case .serve(let options):
             let log = HubLog(writer: stderrWriter, verbose: options.verbose)
+            if options.target != nil { return await SeedCommand.serve(options, environment: environment, log: log) }
             guard let config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
             return await ServeCommand.run(config: config, environment: environment, log: log)
         case .tools(let options, let json, let clientName):
             let log = HubLog(writer: stderrWriter, verbose: options.verbose)
+            if options.target != nil {
+                return await SeedCommand.tools(
+                    options, environment: environment, log: log, json: json, clientName: clientName)
+            }
             guard let config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
             return await ToolsCommand.run(
                 config: config, environment: environment, log: log, json: json, clientName: clientName)

@@ -12,8 +12,8 @@ struct ApprovalConfig: Sendable, Equatable {
         case deny
     }
 
-    /// Default `.agent`.
-    var codeDelivery: CodeDelivery = .agent
+    /// nil (unset): out of band when `notify` is set, else `fallback` decides.
+    var codeDelivery: CodeDelivery?
     /// Ask the user through MCP elicitation when the client supports it. Default true.
     var elicitation: Bool = true
     /// 10…86400, default 300.
@@ -26,8 +26,9 @@ struct ApprovalConfig: Sendable, Equatable {
     var elicitationTimeoutSeconds: Int = 50
     /// argv of a command run to show the code, e.g. `["notify-send", "Approval code {code}"]`; nil = none.
     var notify: [String]?
-    /// What to do when the preferred channel is unavailable. Default `.agent`.
-    var fallback: Fallback = .agent
+    /// What to do when no channel can reach a human (no elicitation, no notify command): `.deny`
+    /// (default) refuses the call with how to configure a channel; `.agent` puts the code in the result.
+    var fallback: Fallback = .deny
 
     static let codeTTLRange = 10...86400
     static let maxAttemptsRange = 1...20

@@ -85,6 +85,16 @@ extension ServerConfig {
             try node.child("policy").map { (n) throws(ConfigError) in try PolicyConfig(node: n) }
             ?? PolicyConfig()
         let approval = try node.child("approval").map { (n) throws(ConfigError) in try ApprovalOverrides(node: n) }
+        if let approvalNode = node.child("approval") {
+            // Codes live in one hub-wide store: their settings are hub-wide too.
+            for key in ["code_ttl_seconds", "max_attempts", "code_digits"] {
+                if let keyNode = approvalNode.child(key) {
+                    throw keyNode.error(
+                        .invalidValue, "approval codes are hub-wide: set \"\(key)\" in the top-level \"approval\" block"
+                    )
+                }
+            }
+        }
         let timeouts =
             try node.child("timeouts").map { (n) throws(ConfigError) in
                 try TimeoutConfig(node: n, base: context.timeouts)

@@ -10,6 +10,8 @@ enum HubEvent: Sendable {
     case target(index: Int, generation: Int, ChildEvent)
     case timer(Int)
     case signal(Int32)
+    /// Every target process has been stopped after a shutdown (the loop may end).
+    case targetsStopped
 }
 
 /// Why a timer was set.
@@ -17,4 +19,8 @@ enum TimerPurpose: Sendable {
     case startup(target: Int, generation: Int)
     case call(target: Int, hubID: Int)
     case shutdownGrace
+    /// An exited target's restart, delayed by the restart backoff.
+    case restart(target: Int)
+    /// An approval prompt on the client went unanswered.
+    case elicitation(String)
 }

@@ -13,8 +13,7 @@ extension HubRouter {
         case .message(.notification(let notification)):
             handleClientNotification(notification)
         case .message(.response(let response)):
-            // The hub sends the client no requests yet; an answer to nothing is dropped.
-            log.debug("ignored a client response to unknown id \(response.id?.description ?? "null")")
+            handleClientResponse(response)
         }
     }
 
@@ -23,13 +22,20 @@ extension HubRouter {
             respond(request.id, error: .internalError("the hub is shutting down"))
             return
         }
+        dispatchClientRequest(request)
+    }
+
+    /// Runs a request now, or defers it while the initial start-up is incomplete or while the target
+    /// of a `tools/call` is restarting. Deferred requests come back here (not through the shutdown
+    /// refusal above: they were accepted before it).
+    private func dispatchClientRequest(_ request: JSONRPCMessage.Request) {
         switch request.method {
         case "initialize":
             handleInitialize(request)
         case "ping":
             respond(request.id, result: .object(JSONObject()))
         case "tools/list", "tools/call":
-            if !allSettled {
+            if !allSettled || (request.method == "tools/call" && restartingTarget(for: request) != nil) {
                 deferred.append(request)
                 return
             }
@@ -56,6 +62,7 @@ extension HubRouter {
         let params = request.params ?? JSONObject()
         let requested = params["protocolVersion"]?.stringValue
         clientName = params["clientInfo"]?["name"]?.stringValue
+        clientCapabilities = params["capabilities"]?.objectValue
         naming = ToolNaming.forClient(named: clientName, config: config.naming)
         rebuildCatalog()
         log.debug(
@@ -76,12 +83,16 @@ extension HubRouter {
     }
 
     private func hubInstructions() -> String {
-        var text = """
-            mcp-firewall-hub fronts several MCP servers; each tool is named <server>\(naming.separator)<tool>. \
-            A firewall policy decides every call: some run, some are refused, and some are held until the user \
-            approves them. A held call returns PAUSED_FOR_APPROVAL: show the user what would run and ask them. \
-            Call \(ToolCatalog.confirmToolName) only with a code the user gave you; never guess one.
-            """
+        let names =
+            naming.namespaced
+            ? "mcp-firewall-hub fronts several MCP servers; each tool is named <server>\(naming.separator)<tool>. "
+            : "mcp-firewall-hub fronts an MCP server; its tools keep their own names. "
+        var text =
+            names + """
+                A firewall policy decides every call: some run, some are refused, and some are held until the user \
+                approves them. A held call returns PAUSED_FOR_APPROVAL: show the user what would run and ask them. \
+                Call \(ToolCatalog.confirmToolName) only with a code the user gave you; never guess one.
+                """
         for target in targets {
             if let instructions = target.instructions, !instructions.isEmpty {
                 text += "\n\n## \(target.name)\n" + instructions
@@ -103,7 +114,9 @@ extension HubRouter {
     /// Re-merges every ready target's tools for the current client's naming.
     func rebuildCatalog() {
         // An exited target keeps its tools listed: the next call to one restarts it.
-        let ready = targets.filter { $0.state == .ready || $0.isExited }.map { (name: $0.name, tools: $0.tools) }
+        // A restarting one too, until its new list replaces the old.
+        let ready = targets.filter { $0.state == .ready || $0.isExited || $0.isRestarting }
+            .map { (name: $0.name, tools: $0.tools) }
         catalog = ToolCatalog(servers: ready, naming: naming)
         for (server, reason) in catalog.skipped { log.server(server, reason) }
     }
@@ -117,6 +130,31 @@ extension HubRouter {
         }
         let waiting = deferred
         deferred = []
-        for request in waiting { handleClientRequest(request) }
+        for request in waiting { dispatchClientRequest(request) }
+    }
+
+    /// The target a `tools/call` names, when that target is restarting (so the call must wait).
+    func restartingTarget(for request: JSONRPCMessage.Request) -> TargetSession? {
+        guard case .string(let name)? = request.params?["name"], let entry = catalog.resolve(name),
+            let target = targets.first(where: { $0.name == entry.server }), target.isRestarting
+        else { return nil }
+        return target
+    }
+
+    /// A restart failed: the calls that waited for it are answered with `reason` at once.
+    func failDeferredCalls(for target: TargetSession, because reason: String) {
+        var kept: [JSONRPCMessage.Request] = []
+        for request in deferred {
+            guard request.method == "tools/call", case .string(let name)? = request.params?["name"],
+                catalog.resolve(name)?.server == target.name
+            else {
+                kept.append(request)
+                continue
+            }
+            respond(
+                request.id,
+                error: JSONRPCError(code: JSONRPCError.targetUnavailableCode, message: "\(name): \(reason)"))
+        }
+        deferred = kept
     }
 }

@@ -112,7 +112,9 @@ extension HubRouter {
     private func handleTargetResponse(_ target: TargetSession, _ response: JSONRPCMessage.Response) {
         guard let id = response.id, let purpose = target.takePending(id) else {
             log.server(
-                target.name, "ignored an answer to an id the hub never sent: \(response.id?.description ?? "null")")
+                target.name,
+                "ignored an answer to id \(response.id?.description ?? "null"), which is not pending "
+                    + "(timed out, cancelled, or never sent)")
             return
         }
         switch purpose {
@@ -175,15 +177,24 @@ extension HubRouter {
         target.relistRequested = false
     }
 
+    /// Start-up failed. A first start-up marks the target failed for the session; a failed restart
+    /// leaves it exited, so a later call may try again (within the backoff and the cap).
     func failTarget(_ target: TargetSession, reason: String) {
         let wasReady = target.state == .ready
-        target.state = .failed(reason + target.stderrHint)
+        let isRestart = target.hasSettled
         cancelTimer(target.startupTimer)
-        log.server(target.name, "failed: " + reason + target.stderrHint)
-        failPendingCalls(target, because: "server \"\(target.name)\" failed: \(reason)")
+        log.server(target.name, (isRestart ? "restart failed: " : "failed: ") + reason + target.stderrHint)
+        let message = "server \"\(target.name)\" failed: \(reason)"
+        if isRestart {
+            target.state = .exited(message)
+        } else {
+            target.state = .failed(reason + target.stderrHint)
+        }
+        failPendingCalls(target, because: message)
+        if isRestart { failDeferredCalls(for: target, because: message) }
         if let process = target.process {
             target.process = nil
-            Task.detached { await process.shutdown(grace: .seconds(2)) }
+            retire(process)
         }
         if wasReady { rebuildCatalog() }
         releaseDeferredIfSettled()
@@ -191,32 +202,58 @@ extension HubRouter {
 
     private func handleTargetExit(_ target: TargetSession, status: ExitStatus) {
         target.process = nil
-        if shuttingDown { return }
+        if stoppingTargets { return }
         if !target.state.isSettled {
             failTarget(target, reason: "exited during start-up (\(status))")
             return
         }
+        if case .failed = target.state { return }
         let reason = "server \"\(target.name)\" exited (\(status))"
         log.server(target.name, "exited (\(status)); the next call to it restarts it")
-        if case .failed = target.state { return }
         target.state = .exited(reason)
         failPendingCalls(target, because: reason)
     }
 
-    /// Restarts an exited target for a call, unless it has restarted too often lately.
-    /// Returns false (and says why in `refusal`) when it may not restart now.
+    /// Restarts an exited target for a call, after the restart backoff, unless it has started too
+    /// often in the last minute or the hub is shutting down. Returns why it will not restart, or nil
+    /// when the restart is under way (the caller then defers the call until the target is ready).
     func restartForCall(_ target: TargetSession) -> String? {
+        if shuttingDown {
+            return "server \"\(target.name)\" exited, and the hub is shutting down, so it is not restarted"
+        }
+        if target.restartTimer != nil { return nil }
         let window = 60.0
         let cutoff = now() - window
         target.startTimes.removeAll { $0 < cutoff }
         if target.startTimes.count >= TargetSession.maxStartsPerMinute {
             return
-                "server \"\(target.name)\" exited and was restarted \(target.startTimes.count) times in the last minute; "
+                "server \"\(target.name)\" exited and was started \(target.startTimes.count) times in the last minute; "
                 + "not restarting it again yet"
+        }
+        let backoff = TargetSession.restartBackoff(recentStarts: target.startTimes.count)
+        let wait = max(0, (target.startTimes.last ?? -.infinity) + backoff - now())
+        if wait < 0.01 {
+            log.server(target.name, "restarting")
+            startTarget(target)
+            // A spawn failure fails the restart at once; the caller must then answer, not defer.
+            if case .exited(let reason) = target.state { return reason }
+        } else {
+            log.server(target.name, "restarting in \(Int((wait * 1000).rounded())) ms (restart backoff)")
+            target.restartTimer = startTimer(after: wait, .restart(target: target.index))
+        }
+        return nil
+    }
+
+    /// The backoff of `restartForCall` has passed.
+    func restartAfterBackoff(_ target: TargetSession) {
+        target.restartTimer = nil
+        guard target.isExited else { return }
+        if shuttingDown {
+            releaseDeferredIfSettled()  // its waiting calls are refused now
+            return
         }
         log.server(target.name, "restarting")
         startTarget(target)
-        return nil
     }
 
     /// Answers every client call still waiting on `target` with an error, at once.
@@ -251,23 +288,13 @@ extension HubRouter {
     /// The client cancelled one of its requests: tell the target, and never answer it.
     func cancelClientRequest(_ clientID: RequestID) {
         deferred.removeAll { $0.id == clientID }
+        cancelApprovalWaits(for: clientID)
         for target in targets {
             for (hubID, purpose) in target.pending {
                 guard case .clientCall(let id, _, let timer) = purpose, id == clientID else { continue }
                 cancelTimer(timer)
                 _ = target.removePending(hubID)
                 target.notify(method: "notifications/cancelled", params: ["requestId": .int(hubID)])
-            }
-        }
-    }
-
-    /// Closes every target's stdin, then escalates to SIGTERM and SIGKILL of its process group.
-    func stopAllTargets() async {
-        let processes = targets.compactMap { $0.process }
-        for target in targets { target.process = nil }
-        await withTaskGroup(of: Void.self) { group in
-            for process in processes {
-                group.addTask { await process.shutdown(grace: .seconds(2)) }
             }
         }
     }

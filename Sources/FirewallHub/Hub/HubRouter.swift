@@ -25,6 +25,13 @@ final class HubRouter {
     var targets: [TargetSession] = []
     var policies: [String: any ToolPolicy] = [:]
     var approvals: ApprovalStore
+    var grants = GrantStore()
+    /// Approval prompts open on the client, by the hub's own request id.
+    var pendingElicitations: [String: ElicitationWait] = [:]
+    var nextHubRequest = 0
+    var announcedAgentFallback = false
+    /// The client's `initialize` capabilities.
+    var clientCapabilities: JSONObject?
     var naming: ToolNaming
     var catalog = ToolCatalog(servers: [], naming: ToolNaming(separator: ".", maxLength: 64, allowsDots: true))
     var clientName: String?
@@ -35,6 +42,11 @@ final class HubRouter {
     var nextTimer = 1
     var finished = false
     var shuttingDown = false
+    /// Shutdown reached its last step: targets are being stopped (see HubRouter+Shutdown).
+    var stoppingTargets = false
+    var shutdownGraceTimer: Int?
+    /// Processes of failed or replaced targets that may still be exiting.
+    var retiredProcesses: [ChildProcess] = []
 
     init(
         config: HubConfig, environment: [String: String], log: HubLog, mode: Mode,
@@ -114,15 +126,24 @@ final class HubRouter {
             guard let purpose = timers.removeValue(forKey: id) else { return }
             handleTimer(purpose)
         case .signal(let signo):
-            log.info("received signal \(signo); shutting down")
-            beginShutdown()
+            if shuttingDown {
+                log.info("received signal \(signo) again; not waiting for calls in flight")
+                endShutdownGrace()
+            } else {
+                log.info("received signal \(signo); shutting down")
+                beginShutdown()
+            }
+        case .targetsStopped:
+            finished = true
         }
+        advanceShutdown()
     }
 
     func beginShutdown() {
         guard !shuttingDown else { return }
         shuttingDown = true
-        finished = true
+        failApprovalWaits(reason: "the hub shut down before the user answered")
+        startShutdownGrace()
     }
 
     // MARK: - Timers
@@ -152,8 +173,12 @@ final class HubRouter {
             failTarget(target, reason: "did not finish starting within \(seconds) s (timeouts.startup_seconds)")
         case .call(let index, let hubID):
             timeOutCall(targets[index], hubID: hubID)
+        case .elicitation(let id):
+            elicitationTimedOut(id)
         case .shutdownGrace:
-            break
+            endShutdownGrace()
+        case .restart(let index):
+            restartAfterBackoff(targets[index])
         }
     }
 
@@ -171,5 +196,6 @@ final class HubRouter {
         sendToClient(.response(.error(id, error)))
     }
 
-    var allSettled: Bool { targets.allSatisfy { $0.state.isSettled } }
+    /// The initial start-up is over: every target has been ready, failed or exited at least once.
+    var allSettled: Bool { targets.allSatisfy { $0.hasSettled } }
 }

@@ -32,7 +32,13 @@ final class TargetSession {
     let config: ServerConfig
     var process: ChildProcess?
     var generation = 0
-    var state: State = .notStarted
+    var state: State = .notStarted {
+        didSet { if state.isSettled { hasSettled = true } }
+    }
+    /// Start-up ended once (ready, failed or exited): later start-ups are restarts.
+    private(set) var hasSettled = false
+    /// Set while a restart waits out its backoff.
+    var restartTimer: Int?
     var startupTimer: Int?
     /// The tool objects of the last complete `tools/list`, in the target's order.
     var tools: [JSONObject] = []
@@ -43,6 +49,11 @@ final class TargetSession {
     /// Monotonic start times of recent spawns, to cap restarts.
     var startTimes: [Double] = []
     static let maxStartsPerMinute = 5
+    /// The least time between consecutive starts, by the number of starts in the last minute:
+    /// 0.5 s after one, then 1 s, 2 s, 4 s (the cap then refuses a sixth).
+    static func restartBackoff(recentStarts: Int) -> Double {
+        recentStarts <= 0 ? 0 : 0.5 * Double(1 << min(recentStarts - 1, 6))
+    }
     var serverInfo: JSONValue?
     var instructions: String?
     var capabilities: JSONObject?
@@ -62,6 +73,19 @@ final class TargetSession {
     var isExited: Bool {
         if case .exited = state { return true }
         return false
+    }
+
+    /// Exited and waiting for its restart's backoff, or restarted and not ready yet.
+    var isRestarting: Bool {
+        restartTimer != nil || (hasSettled && !state.isSettled)
+    }
+
+    /// Client calls sent to this target that await its answer.
+    var pendingClientCallCount: Int {
+        pending.values.reduce(0) { count, purpose in
+            if case .clientCall = purpose { return count + 1 }
+            return count
+        }
     }
 
     /// Sends a request with a fresh hub-side id and remembers why.

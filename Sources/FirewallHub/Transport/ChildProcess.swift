@@ -243,6 +243,12 @@ final class ChildProcess: Sendable {
                 closedStreams += 1
             }
         }
+        // SIGKILL is delivered asynchronously: wait (briefly) until every member is really gone, so
+        // that when `.exited` is delivered no process of the group is left running.
+        let killDeadline = ContinuousClock.now + .seconds(1)
+        while cshim_group_has_live_members(pid, pid) == 1 && ContinuousClock.now < killDeadline {
+            usleep(5_000)
+        }
     }
 
     private static func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {

@@ -1,0 +1,84 @@
+import MCPWire
+import Synchronization
+
+/// The user's `approval.notify` command: how an out-of-band approval code reaches the human.
+///
+/// Run as an argv (no shell), with its output discarded — a command that echoes its arguments must
+/// not put the code in the hub's logs. Failures are reported without the code.
+struct NotifyCommand: Sendable {
+    let argv: [String]
+
+    static let placeholders = ["{code}", "{server}", "{tool}", "{arguments}", "{summary}"]
+    static let timeoutSeconds = 10.0
+
+    /// The argv with every placeholder replaced in every element.
+    func expanded(code: String, call: FrozenCall) -> [String] {
+        let arguments = JSONValue.object(call.arguments ?? JSONObject()).serialized()
+        var summary = "\(call.server)/\(call.tool) \(arguments)"
+        if summary.count > 300 { summary = String(summary.prefix(300)) + "…" }
+        summary = "Approval code \(code) for " + summary
+        let values = [
+            "{code}": code, "{server}": call.server, "{tool}": call.tool, "{arguments}": arguments,
+            "{summary}": summary,
+        ]
+        return argv.map { element in
+            var result = ""
+            var rest = Substring(element)
+            outer: while !rest.isEmpty {
+                for placeholder in Self.placeholders where rest.hasPrefix(placeholder) {
+                    result += values[placeholder]!
+                    rest = rest.dropFirst(placeholder.count)
+                    continue outer
+                }
+                result.append(rest.removeFirst())
+            }
+            return result
+        }
+    }
+
+    /// Runs it; `completion` gets nil on success or a description of the failure (never the code).
+    func run(
+        code: String, call: FrozenCall, environment: [String: String],
+        completion: @escaping @Sendable (String?) -> Void
+    ) {
+        let expanded = expanded(code: code, call: call)
+        let spec = SpawnSpec(
+            command: expanded[0], arguments: Array(expanded.dropFirst()), environment: environment)
+        let reported = Mutex(false)
+        let firstReport: @Sendable () -> Bool = {
+            reported.withLock { done in
+                defer { done = true }; return !done
+            }
+        }
+        let process: ChildProcess
+        do {
+            process = try ChildProcess.spawn(spec) { event in
+                guard case .exited(let status) = event, firstReport() else { return }
+                completion(status.isSuccess ? nil : "the notify command \(argv[0]) failed (\(status))")
+            }
+        } catch {
+            completion("the notify command \(argv[0]) could not start: \(Self.describe(error))")
+            return
+        }
+        process.closeStdin()
+        let name = argv[0]
+        Task.detached {
+            try? await Task.sleep(for: .seconds(Self.timeoutSeconds))
+            guard !process.hasExited, firstReport() else { return }
+            completion("the notify command \(name) did not finish within \(Int(Self.timeoutSeconds)) s")
+            await process.shutdown(grace: .milliseconds(500))
+        }
+    }
+
+    /// The spawn error without any argument (arguments may carry the code).
+    private static func describe(_ error: SpawnError) -> String {
+        switch error {
+        case .executableNotFound(let command, _): return "\(command) was not found on PATH"
+        case .notExecutable(let path): return "\(path) is not executable"
+        case .workingDirectoryMissing: return "its working directory is missing"
+        case .interpreterNotFound(let script, let interpreter):
+            return "\(script) needs \(interpreter), which is missing"
+        case .spawnFailed(let command, let errno): return "\(command) failed to start (errno \(errno))"
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import HubTestSupport
+import MCPWire
+import Testing
+
+/// Approval channels a misled model cannot forge: elicitation, out-of-band codes, grants.
+@Suite struct ApprovalChannelTests {
+    private static let elicitationClient: JSONValue = ["elicitation": [:]]
+
+    private func refund(_ hub: MCPProcess, amount: Int = 5) async throws -> JSONValue {
+        try await hub.call(
+            "tools/call",
+            params: ["name": "payments.refund", "arguments": ["charge_id": "ch_1", "amount": .int(amount)]])
+    }
+
+    /// Waits for the hub's `elicitation/create` and returns it.
+    private func nextElicitation(_ hub: MCPProcess) async throws -> JSONRPCMessage.Request {
+        while true {
+            let message = try await hub.nextMessage(timeout: .seconds(20))
+            if case .request(let request) = message, request.method == "elicitation/create" { return request }
+        }
+    }
+
+    @Test func elicitationAcceptRunsTheRealCall() async throws {
+        let fixture = try HubFixture.standard()
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize(capabilities: Self.elicitationClient)
+        async let result = refund(hub)
+        let prompt = try await nextElicitation(hub)
+        guard case .string(let id) = prompt.id else {
+            Issue.record("hub-initiated ids are strings in the hub's namespace")
+            return
+        }
+        #expect(id.hasPrefix("mcp-firewall-hub/approval/"))
+        let message = prompt.params?["message"]?.stringValue ?? ""
+        #expect(message.contains("payments"))
+        #expect(message.contains("refund"))
+        #expect(message.contains("ch_1"))
+        #expect(message.contains("servers.payments.policy.approve[0]"))
+        #expect(prompt.params?["requestedSchema"]?["properties"]?["remember"]?["enum"] != nil)
+        #expect(fixture.executedTools("payments").isEmpty)
+        hub.respond(to: prompt.id, result: ["action": "accept", "content": ["approve": true, "remember": "once"]])
+        let answer = try await result
+        #expect(!answer.isToolError, "\(answer)")
+        #expect(fixture.executedTools("payments") == ["refund"])
+        // A duplicate answer is ignored: no second response, nothing runs again.
+        hub.respond(to: prompt.id, result: ["action": "accept", "content": ["approve": true]])
+        _ = try await hub.call("ping")
+        #expect(fixture.executedTools("payments") == ["refund"])
+        // "once" made no grant: the next refund asks again.
+        async let second = refund(hub)
+        let again = try await nextElicitation(hub)
+        hub.respond(to: again.id, result: ["action": "decline"])
+        #expect(try await second.isToolError)
+    }
+
+    @Test(arguments: [
+        ["action": "decline"] as JSONValue, ["action": "cancel"], ["action": "accept", "content": ["approve": false]],
+    ])
+    func declineCancelOrNoNeverRun(_ answer: JSONValue) async throws {
+        let fixture = try HubFixture.standard()
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize(capabilities: Self.elicitationClient)
+        async let result = refund(hub)
+        let prompt = try await nextElicitation(hub)
+        hub.respond(to: prompt.id, result: answer)
+        let outcome = try await result
+        #expect(outcome.isToolError)
+        #expect(outcome.firstText?.contains("declined by the user") == true)
+        #expect(fixture.executedTools("payments").isEmpty)
+    }
+
+    @Test func anUnansweredPromptFallsBackToACodeAndSaysSo() async throws {
+        let fixture = try HubFixture.standard(
+            extra: ["approval": ["code_delivery": "agent", "elicitation_timeout_seconds": 1]])
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize(capabilities: Self.elicitationClient)
+        async let result = refund(hub)
+        let prompt = try await nextElicitation(hub)
+        let held = try await result
+        let text = held.firstText ?? ""
+        #expect(text.contains("PAUSED_FOR_APPROVAL"))
+        #expect(text.contains("No answer to the approval prompt"))
+        let code = try #require(approvalCode(in: text))
+        // The hub withdrew its prompt; a late "accept" to it approves nothing.
+        let cancelled = try await hub.nextMessage(timeout: .seconds(10))
+        guard case .notification(let n) = cancelled else {
+            Issue.record("expected notifications/cancelled, got \(cancelled)")
+            return
+        }
+        #expect(n.method == "notifications/cancelled")
+        #expect(n.params?["requestId"] == prompt.id.json)
+        hub.respond(to: prompt.id, result: ["action": "accept", "content": ["approve": true]])
+        _ = try await hub.call("ping")
+        #expect(fixture.executedTools("payments").isEmpty)
+        let confirmed = try await hub.call(
+            "tools/call", params: ["name": "firewall_confirm", "arguments": ["otp": .string(code)]])
+        #expect(!confirmed.isToolError, "\(confirmed)")
+        #expect(fixture.executedTools("payments") == ["refund"])
+    }
+
+    @Test func outOfBandCodesNeverReachTheModelOrTheLogs() async throws {
+        let directory = try TempFiles.directory()
+        let codeFile = directory.appendingPathComponent("code.txt")
+        let notify: JSONValue = ["/bin/sh", "-c", "printf %s \"$1\" > \"$2\"", "sh", "{code}", .string(codeFile.path)]
+        let fixture = try HubFixture.standard(extra: ["approval": ["code_delivery": "out_of_band", "notify": notify]])
+        let hub = try fixture.launchHub(arguments: ["serve", "--verbose", "--config", fixture.configURL.path])
+        defer { hub.terminate() }
+        _ = try await hub.initialize()
+        let held = try await refund(hub)
+        let text = held.firstText ?? ""
+        #expect(text.contains("PAUSED_FOR_APPROVAL"))
+        #expect(text.contains("sent to the user"))
+        #expect(approvalCode(in: text) == nil)
+        let callID = try #require(heldCallID(in: text))
+        var code = ""
+        for _ in 0..<100 where code.count != 6 {
+            code = (try? String(contentsOf: codeFile, encoding: .utf8)) ?? ""
+            if code.count != 6 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(code.count == 6)
+        let confirmed = try await hub.call(
+            "tools/call",
+            params: ["name": "firewall_confirm", "arguments": ["otp": .string(code), "call_id": .string(callID)]])
+        #expect(!confirmed.isToolError, "\(confirmed)")
+        #expect(fixture.executedTools("payments") == ["refund"])
+        // The code appears only in the confirm request the test itself sent, never in anything the hub wrote.
+        #expect(!hub.stdoutLines.contains { $0.contains(code) })
+        hub.closeStdin()
+        _ = try await hub.waitForExit()
+        #expect(!hub.stderrText.contains(code))
+    }
+
+    @Test func aFailingNotifyCommandIsReportedWithoutTheCode() async throws {
+        let notify: JSONValue = ["/bin/sh", "-c", "echo \"$1\" >&2; exit 4", "sh", "{code}"]
+        let fixture = try HubFixture.standard(extra: ["approval": ["notify": notify]])
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize()
+        let held = try await refund(hub)
+        #expect(held.firstText?.contains("PAUSED_FOR_APPROVAL") == true)
+        try await hub.waitForStderr(containing: "notify command", timeout: .seconds(10))
+        #expect(hub.stderrText.contains("exit code 4"))
+        let digitsRuns = hub.stderrText.split { !$0.isNumber }.filter { $0.count == 6 }
+        #expect(digitsRuns.isEmpty, "a 6-digit run in stderr: \(digitsRuns)")
+    }
+
+    @Test func withNoChannelTheCallIsRefusedWithHowToConfigureOne() async throws {
+        let fixture = try HubFixture.standard(extra: ["approval": ["code_ttl_seconds": 60]])
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize()
+        let refused = try await refund(hub)
+        #expect(refused.isToolError)
+        let text = refused.firstText ?? ""
+        #expect(text.contains("approval.notify"))
+        #expect(approvalCode(in: text) == nil)
+        #expect(fixture.executedTools("payments").isEmpty)
+    }
+
+    @Test func fallbackAgentIsAnnouncedOnceOnStderr() async throws {
+        let fixture = try HubFixture.standard(extra: ["approval": ["fallback": "agent"]])
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize()
+        #expect(approvalCode(in: try await refund(hub).firstText ?? "") != nil)
+        #expect(approvalCode(in: try await refund(hub, amount: 6).firstText ?? "") != nil)
+        hub.closeStdin()
+        _ = try await hub.waitForExit()
+        #expect(hub.stderrText.components(separatedBy: "approval.fallback is \"agent\"").count == 2)
+    }
+
+    @Test func sessionGrantFromConfirmLetsLaterCallsRunButNeverOverridesDeny() async throws {
+        var policy = HubFixture.paymentsPolicy.objectValue!
+        policy["rules"] = [["tool": "refund", "arguments": ["amount": "^9999$"], "action": "deny"]]
+        let fixture = try HubFixture(
+            servers: [("payments", "demo-payments", [], .object(policy))],
+            extra: ["approval": ["code_delivery": "agent"]])
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize()
+        let held = try await refund(hub)
+        let code = try #require(approvalCode(in: held.firstText ?? ""))
+        let confirmed = try await hub.call(
+            "tools/call",
+            params: ["name": "firewall_confirm", "arguments": ["otp": .string(code), "remember": "session"]])
+        #expect(!confirmed.isToolError)
+        let granted = try await refund(hub, amount: 7)
+        #expect(!granted.isToolError, "\(granted)")
+        #expect(fixture.executedTools("payments") == ["refund", "refund"])
+        let denied = try await refund(hub, amount: 9999)
+        #expect(denied.firstText?.contains("Denied") == true)
+        #expect(fixture.executedTools("payments") == ["refund", "refund"])
+        hub.closeStdin()
+        _ = try await hub.waitForExit()
+        #expect(hub.stderrText.contains("by grant g1"))
+    }
+
+    @Test func sameArgumentsGrantFromElicitationCoversOnlyIdenticalCalls() async throws {
+        let fixture = try HubFixture.standard()
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize(capabilities: Self.elicitationClient)
+        async let first = refund(hub, amount: 3)
+        let prompt = try await nextElicitation(hub)
+        hub.respond(
+            to: prompt.id, result: ["action": "accept", "content": ["approve": true, "remember": "same_arguments"]])
+        #expect(!(try await first).isToolError)
+        #expect(!(try await refund(hub, amount: 3)).isToolError)
+        #expect(fixture.executedTools("payments") == ["refund", "refund"])
+        async let different = refund(hub, amount: 4)
+        let again = try await nextElicitation(hub)
+        hub.respond(to: again.id, result: ["action": "decline"])
+        #expect(try await different.isToolError)
+        #expect(fixture.executedTools("payments") == ["refund", "refund"])
+    }
+}

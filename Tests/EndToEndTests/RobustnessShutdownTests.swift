@@ -1,0 +1,122 @@
+import Foundation
+import HubTestSupport
+import MCPWire
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Issue 4, shutdown: end of stdin or SIGTERM → grace for calls in flight, every request answered once,
+/// targets stopped by process group, exit 0; and no target outlives even a SIGKILLed hub.
+@Suite struct RobustnessShutdownTests {
+    @Test(.enabled(if: RobustnessProc.available)) func stdinEOFExitsPromptlyAndLeavesNoProcess() async throws {
+        let fixture = try HubFixture.fixtures([("a", []), ("b", ["--tools", "echo,other"])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        let echo = try await hub.call("tools/call", params: ["name": "a.echo", "arguments": ["x": 1]])
+        #expect(echo["structuredContent"]?["echo"]?["x"] == 1)
+        let tree = await RobustnessProc.waitForDescendants(of: hub.pid, count: 2)
+        defer { RobustnessProc.killLeftovers(tree) }
+        #expect(tree.count >= 2)
+
+        let start = ContinuousClock.now
+        hub.closeStdin()
+        let status = try await hub.waitForExit(timeout: .seconds(15))
+        let elapsed = ContinuousClock.now - start
+        print("robustness: hub exited \(elapsed) after stdin EOF (2 targets that exit on EOF)")
+        #expect(status == 0)
+        #expect(elapsed < .seconds(3), "took \(elapsed)")
+        #expect(await RobustnessProc.waitUntilGone(tree, timeout: .seconds(5)).isEmpty)
+    }
+
+    @Test func callsInFlightAtEOFAreAnsweredExactlyOnce() async throws {
+        let fixture = try HubFixture.fixtures([
+            ("slow", ["--tools", "echo", "--slow-ms", "300"]),
+            ("stuck", ["--tools", "echo,wait", "--hang-on", "wait"]),
+        ])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        hub.sendCall("slow.echo", arguments: ["token": "s1"], id: .string("slow-1"))
+        hub.sendCall("stuck.wait", arguments: [:], id: .string("stuck-1"))
+        // The last line has no newline: it must still be read, run and answered before the exit.
+        hub.sendRaw(
+            #"{"jsonrpc":"2.0","id":"last","method":"tools/call","params":{"name":"slow.echo","arguments":{"token":"s2"}}}"#
+        )
+        hub.closeStdin()
+        #expect(try await hub.waitForExit(timeout: .seconds(15)) == 0)
+
+        let responses = hub.responsesSoFar
+        var byID: [RequestID: [JSONRPCMessage.Response]] = [:]
+        for response in responses { if let id = response.id { byID[id, default: []].append(response) } }
+        for id in ["slow-1", "stuck-1", "last"] {
+            #expect(byID[.string(id)]?.count == 1, "\(id): \(byID[.string(id)] ?? [])")
+        }
+        // The slow calls finished within the grace; the hung one was answered with an error.
+        #expect(byID[.string("slow-1")]?.first?.outcome.result?["structuredContent"]?["echo"]?["token"] == "s1")
+        #expect(byID[.string("last")]?.first?.outcome.result?["structuredContent"]?["echo"]?["token"] == "s2")
+        let stuck = byID[.string("stuck-1")]?.first?.errorMessage ?? ""
+        #expect(stuck.contains("shutting down"), "\(stuck)")
+    }
+
+    @Test(.enabled(if: RobustnessProc.available)) func sigtermAnswersEverythingAndExitsZero() async throws {
+        let fixture = try HubFixture.fixtures([("stuck", ["--tools", "echo,wait", "--hang-on", "wait"])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        let tree = await RobustnessProc.waitForDescendants(of: hub.pid, count: 1)
+        defer { RobustnessProc.killLeftovers(tree) }
+        hub.sendCall("stuck.wait", id: .int(41))
+        _ = try await hub.call("ping")  // the call has reached the router
+        hub.sendSignal(SIGTERM)
+        #expect(try await hub.waitForExit(timeout: .seconds(15)) == 0)
+        let counts = hub.responseCounts()
+        #expect(counts[.int(41)] == 1)
+        #expect(hub.responsesSoFar.first { $0.id == .int(41) }?.errorMessage?.contains("shutting down") == true)
+        #expect(await RobustnessProc.waitUntilGone(tree, timeout: .seconds(5)).isEmpty)
+        #expect(hub.stderrText.contains("signal 15"))
+    }
+
+    @Test(.enabled(if: RobustnessProc.available)) func aGrandchildIgnoringSIGTERMDoesNotSurviveShutdown() async throws {
+        let fixture = try HubFixture.fixtures([("tree", ["--spawn-stubborn-grandchild"])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        try await hub.waitForStderr(containing: "stubborn grandchild pid")
+        // fixture-server → sh (ignores SIGTERM) → sleep (inherits the ignored SIGTERM)
+        let tree = await RobustnessProc.waitForDescendants(of: hub.pid, count: 3)
+        defer { RobustnessProc.killLeftovers(tree) }
+        #expect(tree.count >= 3, "\(tree.map(RobustnessProc.commandLine))")
+
+        hub.closeStdin()
+        #expect(try await hub.waitForExit(timeout: .seconds(20)) == 0)
+        // The hub waits for the group to be reaped (SIGKILL after the grace) before it exits.
+        let survivors = tree.filter { !RobustnessProc.isGone($0) }
+        #expect(survivors.isEmpty, "\(survivors.map(RobustnessProc.commandLine))")
+    }
+
+    @Test(.enabled(if: RobustnessProc.available)) func targetsDoNotOutliveASIGKILLedHub() async throws {
+        let fixture = try HubFixture.fixtures([("a", []), ("b", [])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        let targets = await RobustnessProc.waitForDescendants(of: hub.pid, count: 2)
+        defer { RobustnessProc.killLeftovers(targets) }
+        #expect(targets.count == 2, "\(targets.map(RobustnessProc.commandLine))")
+        #expect(targets.allSatisfy { RobustnessProc.commandLine($0).contains("fixture-server") })
+
+        hub.sendSignal(SIGKILL)
+        #expect(try await hub.waitForExit() == 128 + SIGKILL)
+        let survivors = await RobustnessProc.waitUntilGone(targets, timeout: .seconds(5))
+        #expect(survivors.isEmpty, "\(survivors.map(RobustnessProc.commandLine))")
+    }
+}

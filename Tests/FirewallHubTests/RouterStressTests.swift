@@ -1,0 +1,247 @@
+import Dispatch
+import Foundation
+import MCPWire
+import Synchronization
+import Testing
+
+@testable import FirewallHub
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Deterministic SplitMix64, so a failure replays from its seed.
+private struct StressGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private func stressConfig(servers: Int) throws -> HubConfig {
+    var entries = JSONObject()
+    for i in 0..<servers {
+        entries["t\(i)"] = ["command": "/bin/false", "policy": ["default": "allow"]]
+    }
+    let json: JSONValue = ["servers": .object(entries), "timeouts": ["call_seconds": 1]]
+    return try ConfigLoader.parse(json, filePath: "/tmp/stress-hub.json", environment: [:])
+}
+
+/// Collects every line written to the write end of a pipe.
+private final class PipeCapture: Sendable {
+    let writer: FDWriter
+    private let lines = Mutex<[[UInt8]]>([])
+    private let ended = DispatchSemaphore(value: 0)
+
+    init() {
+        var fds: [Int32] = [-1, -1]
+        _ = pipe(&fds)
+        writer = FDWriter(fd: fds[1], closeOnFinish: true, name: "stress client out")
+        let ended = self.ended
+        LineReader(
+            fd: fds[0], closeOnEOF: true, name: "stress capture",
+            onLines: { [self] batch in self.lines.withLock { $0 += batch } },
+            onEOF: { ended.signal() }
+        ).start()
+    }
+
+    /// Flushes and closes the writer, waits for the reader's EOF, and returns every line.
+    func finish() -> [[UInt8]] {
+        writer.drainAndStop()
+        _ = ended.wait(timeout: .now() + .seconds(30))
+        return lines.withLock { $0 }
+    }
+}
+
+@Suite struct RouterStressTests {
+    /// The pending table against a model: every id comes out at most once, by whichever path.
+    @Test(arguments: [1, 2, 3] as [UInt64]) func pendingTableMatchesAModel(seed: UInt64) throws {
+        var rng = StressGenerator(state: seed)
+        let config = try stressConfig(servers: 1)
+        let session = TargetSession(index: 0, config: config.servers[0])
+        var model: [Int: RequestID] = [:]
+        var issued: Set<Int> = []
+        var removed: [Int: Int] = [:]
+        for step in 0..<20_000 {
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0...3:
+                let client = RequestID.string("c\(step)")
+                let id = session.send(
+                    method: "tools/call", params: nil,
+                    purpose: .clientCall(clientID: client, exposedName: "t0.echo", timer: nil))
+                #expect(!issued.contains(id), "hub id \(id) issued twice")
+                issued.insert(id)
+                model[id] = client
+                if Bool.random(using: &rng) { session.setTimer(step, for: id) }
+            case 4, 5:
+                // A target's answer: a live id, a finished one, or junk ids that were never sent.
+                let candidates: [RequestID] = [
+                    model.keys.randomElement(using: &rng).map { .int($0) } ?? .int(0),
+                    issued.randomElement(using: &rng).map { .int($0) } ?? .int(-1),
+                    .string("1"), .number("1.0"), .number("99999999999999999999"), .int(-5),
+                ]
+                let id = candidates.randomElement(using: &rng)!
+                let taken = session.takePending(id)
+                if case .number(let lexeme) = id, let n = Int(lexeme), lexeme == String(n), model[n] != nil {
+                    guard case .clientCall(let client, _, _)? = taken else {
+                        Issue.record("pending id \(n) not returned")
+                        continue
+                    }
+                    #expect(client == model[n])
+                    model[n] = nil
+                    removed[n, default: 0] += 1
+                } else {
+                    #expect(taken == nil, "\(id) came out of the table but was not pending")
+                }
+            case 6, 7:
+                guard let id = model.keys.randomElement(using: &rng) else { continue }
+                #expect(session.removePending(id) != nil)
+                #expect(session.removePending(id) == nil)
+                model[id] = nil
+                removed[id, default: 0] += 1
+            case 8:
+                if Int.random(in: 0..<20, using: &rng) == 0 {
+                    let drained = session.drainPending()
+                    #expect(Set(drained.keys) == Set(model.keys))
+                    for id in drained.keys { removed[id, default: 0] += 1 }
+                    model = [:]
+                }
+            default:
+                #expect(session.pendingClientCallCount == model.count)
+            }
+        }
+        #expect(session.pendingClientCallCount == model.count)
+        #expect(removed.values.allSatisfy { $0 == 1 })
+    }
+
+    /// The router under a random storm of client calls, answers (in any order, duplicated, late,
+    /// unknown), time-outs, cancellations, target exits and garbage, then a shutdown: every client
+    /// request is answered exactly once (never, if the client cancelled it first), with its own answer.
+    @Test(arguments: [7, 8, 9] as [UInt64]) func everyClientRequestIsAnsweredExactlyOnce(seed: UInt64) throws {
+        var rng = StressGenerator(state: seed)
+        let capture = PipeCapture()
+        let logFD = open("/dev/null", O_WRONLY)
+        let router = HubRouter(
+            config: try stressConfig(servers: 3), environment: [:],
+            log: HubLog(writer: FDWriter(fd: logFD, closeOnFinish: true), verbose: true), mode: .serve)
+        router.clientOut = capture.writer
+        let tool: JSONObject = ["name": "echo", "inputSchema": ["type": "object"]]
+        for target in router.targets {
+            target.tools = [tool]
+            target.state = .ready
+        }
+        router.rebuildCatalog()
+        let names = router.catalog.entries.map(\.exposedName)
+        #expect(names.count == 3)
+
+        var expected: [RequestID: Int] = [:]  // answers each client id must get
+        var expectedResult: [RequestID: Int] = [:]  // the hub id whose result the answer must carry
+        var nextID = 0
+        func pending(_ client: RequestID) -> Bool {
+            router.targets.contains { target in
+                target.pending.values.contains {
+                    if case .clientCall(let id, _, _) = $0 { return id == client }
+                    return false
+                }
+            }
+        }
+        func line(_ value: JSONValue) -> [UInt8] { value.serializedBytes() }
+
+        for _ in 0..<6000 {
+            let roll = Int.random(in: 0..<100, using: &rng)
+            let target = router.targets.randomElement(using: &rng)!
+            switch roll {
+            case 0..<40:
+                nextID += 1
+                let id: RequestID = Bool.random(using: &rng) ? .int(nextID) : .string("s\(nextID)")
+                expected[id] = 1
+                let name = names.randomElement(using: &rng)!
+                router.handle(
+                    .clientLines([
+                        line([
+                            "jsonrpc": "2.0", "id": id.json, "method": "tools/call",
+                            "params": ["name": .string(name), "arguments": ["n": .int(nextID)]],
+                        ])
+                    ]))
+            case 40..<65:
+                let calls = target.pending.compactMap { entry -> (Int, RequestID)? in
+                    if case .clientCall(let client, _, _) = entry.value { return (entry.key, client) }
+                    return nil
+                }
+                guard let (hubID, client) = calls.randomElement(using: &rng) else { continue }
+                expectedResult[client] = hubID
+                let answer = line(["jsonrpc": "2.0", "id": .int(hubID), "result": ["hub": .int(hubID)]])
+                let copies = Int.random(in: 0..<10, using: &rng) == 0 ? 2 : 1
+                router.handle(
+                    .target(
+                        index: target.index, generation: target.generation,
+                        .stdoutLines(Array(repeating: answer, count: copies))))
+            case 65..<70:
+                let stray = Int.random(in: 0..<(nextID + 10), using: &rng)
+                if target.pending[stray] != nil { continue }
+                router.handle(
+                    .target(
+                        index: target.index, generation: target.generation,
+                        .stdoutLines([line(["jsonrpc": "2.0", "id": .int(stray), "result": [:]]), Array("junk".utf8)])))
+            case 70..<78:
+                let callTimers = router.timers.compactMap { entry -> Int? in
+                    if case .call = entry.value { return entry.key }
+                    return nil
+                }
+                guard let timer = callTimers.randomElement(using: &rng) else { continue }
+                router.handle(.timer(timer))
+            case 78..<85:
+                guard nextID > 0 else { continue }
+                let n = Int.random(in: 1...nextID, using: &rng)
+                let candidates: [RequestID] = [.int(n), .string("s\(n)")]
+                let id = candidates.randomElement(using: &rng)!
+                if pending(id) { expected[id] = 0 }
+                router.handle(
+                    .clientLines([
+                        line(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": id.json]])
+                    ]))
+            case 85..<88:
+                router.handle(
+                    .target(index: target.index, generation: target.generation, .exited(.signaled(SIGKILL))))
+                // What a completed restart looks like to the router: a new generation, ready again.
+                target.generation += 1
+                target.state = .ready
+            default:
+                nextID += 1
+                expected[.int(nextID)] = 1
+                router.handle(.clientLines([line(["jsonrpc": "2.0", "id": .int(nextID), "method": "ping"])]))
+            }
+        }
+        // Shutdown: the grace ends (here: at once, by its timer), and whatever is still pending is answered.
+        router.handle(.clientClosed)
+        if let grace = router.shutdownGraceTimer { router.handle(.timer(grace)) }
+        #expect(router.inFlightClientRequests == 0)
+        #expect(router.stoppingTargets)
+
+        var counts: [RequestID: Int] = [:]
+        var wrong: [String] = []
+        for raw in capture.finish() {
+            guard case .message(.response(let response)) = JSONRPCMessage.decode(line: raw), let id = response.id
+            else {
+                wrong.append(String(decoding: raw, as: UTF8.self))
+                continue
+            }
+            counts[id, default: 0] += 1
+            if case .result(let result) = response.outcome, let hub = expectedResult[id], result["hub"] != nil {
+                if result["hub"] != .int(hub) { wrong.append("\(id) got \(result)") }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+        let mismatches = expected.filter { counts[$0.key, default: 0] != $0.value }
+        #expect(
+            mismatches.isEmpty,
+            "\(mismatches.count) ids: \(mismatches.prefix(10).map { "\($0.key): \(counts[$0.key] ?? 0)" })")
+        #expect(Set(counts.keys).isSubset(of: Set(expected.keys)))
+    }
+}

@@ -36,7 +36,7 @@ import Testing
 
     @Test func callsInFlightAtEOFAreAnsweredExactlyOnce() async throws {
         let fixture = try HubFixture.fixtures([
-            ("slow", ["--tools", "echo", "--slow-ms", "300"]),
+            ("slow", ["--tools", "echo", "--slow-ms", "100"]),
             ("stuck", ["--tools", "echo,wait", "--hang-on", "wait"]),
         ])
         defer { fixture.remove() }

@@ -169,6 +169,24 @@ extension HubFixture {
     }
 
     func remove() { TempFiles.remove(directory) }
+
+    /// Rewrites hub.json through `body` (e.g. to set one server's own timeouts).
+    func editConfig(_ body: (inout JSONObject) -> Void) throws {
+        let text = try String(contentsOf: configURL, encoding: .utf8)
+        guard var root = try JSONParser.parse(text).objectValue else { return }
+        body(&root)
+        try TempFiles.write(JSONValue.object(root).prettyPrinted(), name: configURL.lastPathComponent, in: directory)
+    }
+
+    /// Sets `servers.<server>.<key>` in hub.json.
+    func setServerKey(_ server: String, _ key: String, _ value: JSONValue) throws {
+        try editConfig { root in
+            guard var servers = root["servers"]?.objectValue, var entry = servers[server]?.objectValue else { return }
+            entry[key] = value
+            servers[server] = .object(entry)
+            root["servers"] = .object(servers)
+        }
+    }
 }
 
 extension JSONRPCMessage.Response {

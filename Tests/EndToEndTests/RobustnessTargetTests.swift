@@ -13,15 +13,14 @@ import Testing
 
     @Test func aCrashAnswersEveryPendingCallAndTheNextCallRestartsAndRelists() async throws {
         let fixture = try HubFixture.fixtures([
-            ("flaky", ["--tools-file", "TOOLS", "--crash-on", "boom", "--hang-on", "wait"]),
+            ("flaky", []),
             ("steady", []),
         ])
         defer { fixture.remove() }
-        let toolsFile = fixture.directory.appendingPathComponent("flaky-tools")
-        try TempFiles.write("echo,wait,boom", name: "flaky-tools", in: fixture.directory)
-        var text = try String(contentsOf: fixture.configURL, encoding: .utf8)
-        text = text.replacingOccurrences(of: "\"TOOLS\"", with: "\"\(toolsFile.path)\"")
-        try TempFiles.write(text, name: "hub.json", in: fixture.directory)
+        let toolsFile = try TempFiles.write("echo,wait,boom", name: "flaky-tools", in: fixture.directory)
+        try fixture.setServerKey(
+            "flaky", "args",
+            ["--name", "flaky", "--tools-file", .string(toolsFile.path), "--crash-on", "boom", "--hang-on", "wait"])
 
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
@@ -90,7 +89,7 @@ import Testing
 
     @Test func aTimedOutCallIsAnsweredOnceAndItsLateAnswerDropped() async throws {
         let fixture = try HubFixture.fixtures(
-            [("slow", ["--slow-ms", "1800", "--stderr-noise"])], extra: ["timeouts": ["call_seconds": 1]])
+            [("slow", ["--slow-ms", "3000", "--stderr-noise"])], extra: ["timeouts": ["call_seconds": 1]])
         defer { fixture.remove() }
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
@@ -98,7 +97,7 @@ import Testing
         let late = try await hub.request(
             "tools/call", params: ["name": "slow.echo", "arguments": [:]], id: .string("late"))
         #expect(late.errorMessage?.contains("did not answer within 1 s") == true, "\(late)")
-        // The target was told, and its answer (about 0.8 s later) goes nowhere.
+        // The target was told, and its answer (about 2 s later) goes nowhere.
         try await hub.waitForStderr(containing: "notifications/cancelled")
         try await hub.waitForStderr(containing: "which is not pending", timeout: .seconds(10))
         _ = try await hub.call("ping")
@@ -153,14 +152,14 @@ import Testing
     }
 
     @Test func startUpFailuresAreReportedPerServerAndTheRestServe() async throws {
-        let fixture = try HubFixture.fixtures(
-            [
-                ("early", ["--exit-before-initialize", "7"]),
-                ("refuses", ["--initialize-error"]),
-                ("silent", ["--no-initialize-reply"]),
-                ("good", []),
-            ], extra: ["timeouts": ["startup_seconds": 1]])
+        let fixture = try HubFixture.fixtures([
+            ("early", ["--exit-before-initialize", "7"]),
+            ("refuses", ["--initialize-error"]),
+            ("silent", ["--no-initialize-reply"]),
+            ("good", []),
+        ])
         defer { fixture.remove() }
+        try fixture.setServerKey("silent", "timeouts", ["startup_seconds": 1])
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
         try await hub.initializeAndWaitForTargets()

@@ -105,17 +105,16 @@ private enum Bench {
         guard result.errors == 0, let line = result.firstLine else {
             throw .protocolFailure("\(result.errors) of \(options.warmup) warm-up calls answered with an error")
         }
+        let excerpt = String(decoding: line.prefix(300), as: UTF8.self)
         guard case .message(.response(let response)) = JSONRPCMessage.decode(line: line),
             case .result(let value) = response.outcome
-        else { throw .protocolFailure("warm-up call: not a result: \(String(decoding: line.prefix(300), as: UTF8.self))") }
+        else { throw .protocolFailure("warm-up call: not a result: \(excerpt)") }
         if value["isError"]?.boolValue == true {
-            throw .protocolFailure("the tool answered isError: \(String(decoding: line.prefix(300), as: UTF8.self))")
+            throw .protocolFailure("the tool answered isError: \(excerpt)")
         }
         let echoed = value["structuredContent"]?["echo"]?["text"]?.stringValue
         guard echoed?.utf8.count == options.payloadBytes else {
-            throw .protocolFailure(
-                "the answer does not echo the \(options.payloadBytes)-byte text: "
-                    + String(decoding: line.prefix(300), as: UTF8.self))
+            throw .protocolFailure("the answer does not echo the \(options.payloadBytes)-byte text: \(excerpt)")
         }
     }
 

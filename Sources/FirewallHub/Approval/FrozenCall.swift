@@ -21,13 +21,9 @@ struct FrozenCall: Sendable, Equatable {
     init(
         server: String, tool: String, exposedName: String, arguments: JSONObject?, meta: JSONObject?, rule: String
     ) {
-        self.server = server
-        self.tool = tool
-        self.exposedName = exposedName
-        self.arguments = arguments
-        self.meta = meta
-        self.rule = rule
-        self.digest = Self.digest(server: server, tool: tool, arguments: arguments)
+        self.init(
+            server: server, tool: tool, exposedName: exposedName, arguments: arguments, meta: meta, rule: rule,
+            digest: Self.digest(server: server, tool: tool, arguments: arguments))
     }
 
     /// A frozen call with an explicit digest (e.g. one recorded earlier). Prefer the other initializer.

@@ -84,7 +84,8 @@ enum ConfigLoader {
             naming: naming, timeouts: timeouts)
     }
 
-    private static func readFile(_ path: String) throws(ConfigError) -> [UInt8] {
+    /// The file's bytes (BOM stripped), or a ConfigError a user can act on. Shared with the seed format.
+    static func readFile(_ path: String) throws(ConfigError) -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigError(.fileNotFound, file: path, message: "config file not found")

@@ -93,7 +93,7 @@ struct SeedConfig: Sendable, Equatable {
     /// Reads and parses `path` (relative to the current directory).
     static func load(path: String) throws(ConfigError) -> SeedConfig {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        let bytes = try readFile(absolute)
+        let bytes = try ConfigLoader.readFile(absolute)
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes)
@@ -166,24 +166,5 @@ struct SeedConfig: Sendable, Equatable {
             result.append(Entry(value: text, path: element.path))
         }
         return result
-    }
-
-    private static func readFile(_ path: String) throws(ConfigError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ConfigError(.fileNotFound, file: path, message: "config file not found")
-        }
-        if isDirectory.boolValue {
-            throw ConfigError(.unreadable, file: path, message: "is a directory, not a config file")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(.unreadable, file: path, message: "cannot read the config file (check its permissions)")
-        }
-        if data.count > maxFileBytes {
-            throw ConfigError(.unreadable, file: path, message: "the file is larger than \(maxFileBytes >> 20) MiB")
-        }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark
-        return bytes
     }
 }

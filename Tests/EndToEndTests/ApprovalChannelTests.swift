@@ -135,17 +135,27 @@ import Testing
     }
 
     @Test func aFailingNotifyCommandIsReportedWithoutTheCode() async throws {
-        let notify: JSONValue = ["/bin/sh", "-c", "echo \"$1\" >&2; exit 4", "sh", "{code}"]
+        let directory = try TempFiles.directory()
+        let codeFile = directory.appendingPathComponent("code.txt")
+        // It writes the code to its own stderr and fails: the hub must neither forward that nor repeat the code.
+        let notify: JSONValue = [
+            "/bin/sh", "-c", "printf %s \"$1\" > \"$2\"; echo \"code $1\" >&2; exit 4", "sh", "{code}",
+            .string(codeFile.path),
+        ]
         let fixture = try HubFixture.standard(extra: ["approval": ["notify": notify]])
-        let hub = try fixture.launchHub()
+        let hub = try fixture.launchHub(arguments: ["serve", "--verbose", "--config", fixture.configURL.path])
         defer { hub.terminate() }
         _ = try await hub.initialize()
         let held = try await refund(hub)
         #expect(held.firstText?.contains("PAUSED_FOR_APPROVAL") == true)
         try await hub.waitForStderr(containing: "notify command", timeout: .seconds(10))
         #expect(hub.stderrText.contains("exit code 4"))
-        let digitsRuns = hub.stderrText.split { !$0.isNumber }.filter { $0.count == 6 }
-        #expect(digitsRuns.isEmpty, "a 6-digit run in stderr: \(digitsRuns)")
+        let code = try String(contentsOf: codeFile, encoding: .utf8)
+        #expect(code.count == 6)
+        hub.closeStdin()
+        _ = try await hub.waitForExit()
+        #expect(!hub.stderrText.contains(code))
+        #expect(!hub.stdoutLines.contains { $0.contains(code) })
     }
 
     @Test func withNoChannelTheCallIsRefusedWithHowToConfigureOne() async throws {

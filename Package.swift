@@ -23,6 +23,7 @@ let package = Package(
         .executableTarget(name: "demo-payments", dependencies: ["DemoServerKit"]),
         .executableTarget(name: "demo-notes", dependencies: ["DemoServerKit"]),
         .executableTarget(name: "fixture-server", dependencies: ["DemoServerKit"]),
+        .executableTarget(name: "modern-server", dependencies: ["DemoServerKit"]),
         .executableTarget(name: "bench-client", dependencies: ["MCPWire"]),
         .target(name: "HubTestSupport", dependencies: ["MCPWire"], path: "Tests/HubTestSupport"),
         .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"]),

@@ -9,11 +9,20 @@ import MCPWire
 #endif
 
 /// A tiny blocking stdio MCP server (handshake era: protocol versions 2024-11-05 … 2025-11-25)
-/// that offers a fixed list of tools.
+/// that offers tools and, optionally, prompts, resources (with subscriptions), completions and
+/// logging. Tools may report progress, be cancelled, ask the client (elicitation, roots, sampling)
+/// and change the tool list at run time (see `ToolContext`).
+///
+/// Capabilities declared in `initialize`: `tools` always (`listChanged` per
+/// `Features.toolListChanged`); `prompts {listChanged: true}` when there are prompts;
+/// `resources {subscribe: true, listChanged: true}` when the catalog is not empty; `completions`
+/// when a prompt or template has a completion hook; `logging` per `Features.logging`. Methods of an
+/// undeclared capability answer -32601.
 ///
 /// Environment:
 /// - `DEMO_JOURNAL=path`: append one JSON line per tool execution (see `ToolJournal`).
-/// - `DEMO_PAGE_SIZE=N`: `tools/list` returns pages of N tools with an opaque `nextCursor`.
+/// - `DEMO_PAGE_SIZE=N`: `tools/list`, `prompts/list`, `resources/list` and `resources/templates/list`
+///   return pages of N entries with an opaque `nextCursor`.
 /// - `DEMO_STARTUP_DELAY_MS=N`: sleep that long before reading stdin.
 public struct DemoServer: Sendable {
     /// Knobs for deliberately odd behaviour; the defaults make a well-behaved server.
@@ -46,38 +55,50 @@ public struct DemoServer: Sendable {
         }
     }
 
+    /// Optional protocol features a server declares.
+    public struct Features: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        /// Declare `tools.listChanged: true` and send `notifications/tools/list_changed` when a tool
+        /// changes the list (`ToolContext.addTool` / `removeTool`).
+        public static let toolListChanged = Features(rawValue: 1 << 0)
+        /// Declare `logging` and accept `logging/setLevel` (tools log with `ToolContext.logToClient`).
+        public static let logging = Features(rawValue: 1 << 1)
+    }
+
     public let name: String
     public let version: String
     public let instructions: String?
+    /// The tools at start-up; tools may add or remove tools later.
     public let tools: [DemoTool]
+    public let prompts: [DemoPrompt]
+    public let resources: DemoResourceCatalog
+    public let features: Features
     public let options: Options
 
     public init(
-        name: String, version: String, instructions: String? = nil, tools: [DemoTool], options: Options = Options()
+        name: String, version: String, instructions: String? = nil, tools: [DemoTool],
+        prompts: [DemoPrompt] = [], resources: DemoResourceCatalog = DemoResourceCatalog(),
+        features: Features = [], options: Options = Options()
     ) {
         self.name = name
         self.version = version
         self.instructions = instructions
         self.tools = tools
+        self.prompts = prompts
+        self.resources = resources
+        self.features = features
         self.options = options
     }
 
     /// Serves stdin/stdout until stdin reaches EOF, then exits 0. Bad environment values exit 2.
     public func run() -> Never {
-        signal(SIGPIPE, SIG_IGN)
-        let settings = DemoEnvironment.read()
-        if let delay = settings.startupDelayMilliseconds, delay > 0 {
-            var request = timespec(tv_sec: delay / 1000, tv_nsec: (delay % 1000) * 1_000_000)
-            var remaining = timespec()
-            while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
-        }
+        let settings = DemoEnvironment.start()
         let journal = settings.journalPath.map { ToolJournal(path: $0) }
         let session = DemoSession(server: self, pageSize: settings.pageSize, journal: journal)
-        var reader = FDLineReader(fd: 0)
-        while let line = reader.nextLine() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            session.handle(line: line)
-        }
+        DemoEnvironment.readStdinLines { session.handle(line: $0) }
+        session.inputClosed()
         session.waitForRunningCalls()
         exit(0)
     }
@@ -88,6 +109,28 @@ struct DemoEnvironment {
     var journalPath: String?
     var pageSize: Int?
     var startupDelayMilliseconds: Int?
+
+    /// Process start-up shared by the demo servers: ignore SIGPIPE, read the environment, and
+    /// sleep `DEMO_STARTUP_DELAY_MS`.
+    static func start() -> DemoEnvironment {
+        signal(SIGPIPE, SIG_IGN)
+        let settings = read()
+        if let delay = settings.startupDelayMilliseconds, delay > 0 {
+            var request = timespec(tv_sec: delay / 1000, tv_nsec: (delay % 1000) * 1_000_000)
+            var remaining = timespec()
+            while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
+        }
+        return settings
+    }
+
+    /// Hands every non-blank stdin line to `body` until EOF.
+    static func readStdinLines(_ body: ([UInt8]) -> Void) {
+        var reader = FDLineReader(fd: 0)
+        while let line = reader.nextLine() {
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            body(line)
+        }
+    }
 
     static func read() -> DemoEnvironment {
         let env = ProcessInfo.processInfo.environment

@@ -15,6 +15,10 @@ public struct DemoTool: Sendable {
     public var outputSchema: JSONValue?
     /// `ToolAnnotations`: `title`, `readOnlyHint`, `destructiveHint`, `idempotentHint`, `openWorldHint`.
     public var annotations: JSONValue?
+    /// Run each call of this tool on its own thread, so it can take its time, notice a
+    /// cancellation, or block in `ToolContext.ask` while the server keeps reading. Its answer may
+    /// then overtake earlier ones.
+    public var concurrent: Bool
     public var handler: Handler
 
     public init(
@@ -24,6 +28,7 @@ public struct DemoTool: Sendable {
         inputSchema: JSONValue = ["type": "object", "additionalProperties": false],
         outputSchema: JSONValue? = nil,
         annotations: JSONValue? = nil,
+        concurrent: Bool = false,
         handler: @escaping Handler
     ) {
         self.name = name
@@ -32,6 +37,7 @@ public struct DemoTool: Sendable {
         self.inputSchema = inputSchema
         self.outputSchema = outputSchema
         self.annotations = annotations
+        self.concurrent = concurrent
         self.handler = handler
     }
 
@@ -77,15 +83,27 @@ public struct DemoToolResult: Sendable {
     /// When true the server sends no response at all for this call (fixture: "hang" forever
     /// without tying up a thread).
     public var suppressesResponse: Bool
+    /// 2026-07-28 multi-round-trip: when set, the call answers an `InputRequiredResult`
+    /// (`resultType: "input_required"`) instead of `content` (only `ModernDemoServer` can).
+    public var inputRequired: DemoInputRequired?
 
     public init(
         content: [JSONValue], structuredContent: JSONValue? = nil, isError: Bool = false,
-        suppressesResponse: Bool = false
+        suppressesResponse: Bool = false, inputRequired: DemoInputRequired? = nil
     ) {
         self.content = content
         self.structuredContent = structuredContent
         self.isError = isError
         self.suppressesResponse = suppressesResponse
+        self.inputRequired = inputRequired
+    }
+
+    /// Asks the client for input first (2026-07-28 MRTR): `inputRequests` maps keys to
+    /// `{method, params}` requests; the client retries the call with `inputResponses` under the same
+    /// keys and the `requestState` echoed verbatim.
+    public static func inputRequired(_ inputRequests: JSONObject, requestState: String) -> DemoToolResult {
+        DemoToolResult(
+            content: [], inputRequired: DemoInputRequired(inputRequests: inputRequests, requestState: requestState))
     }
 
     /// One text block.
@@ -120,26 +138,14 @@ public struct DemoToolResult: Sendable {
     }
 }
 
-/// What a handler knows about the call it is serving.
-public struct ToolContext: Sendable {
-    /// The server's name (`serverInfo.name`).
-    public var serverName: String
-    public var toolName: String
-    /// The JSON-RPC id of the `tools/call` request.
-    public var requestID: RequestID
-    /// The protocol version agreed in `initialize` (the newest legacy version before that).
-    public var protocolVersion: String
+/// The input a 2026-07-28 tool call needs before it can finish.
+public struct DemoInputRequired: Sendable, Hashable {
+    public var inputRequests: JSONObject
+    public var requestState: String
 
-    public init(serverName: String, toolName: String, requestID: RequestID, protocolVersion: String) {
-        self.serverName = serverName
-        self.toolName = toolName
-        self.requestID = requestID
-        self.protocolVersion = protocolVersion
-    }
-
-    /// Writes one line to stderr, prefixed with the server name. Never touches stdout.
-    public func log(_ message: String) {
-        DemoStderr.log("\(serverName): \(message)")
+    public init(inputRequests: JSONObject, requestState: String) {
+        self.inputRequests = inputRequests
+        self.requestState = requestState
     }
 }
 

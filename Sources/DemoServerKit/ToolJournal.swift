@@ -7,7 +7,8 @@ import Synchronization
     import Darwin
 #endif
 
-/// The `DEMO_JOURNAL` file: one JSON line per tool execution, appended before the handler runs.
+/// The `DEMO_JOURNAL` file: one JSON line per tool execution, appended before the handler runs,
+/// and one per cancellation of a call in flight.
 ///
 /// Tests read it to prove that a call the hub denied never reached the target. The file is opened
 /// with `O_APPEND` and each line goes out in a single `write`, so several server processes can share
@@ -33,12 +34,27 @@ final class ToolJournal: Sendable {
 
     /// Appends `{"server":…,"tool":…,"arguments":{…}}` and a newline; `"_meta":{…}` too when the call
     /// carried `params._meta` (so tests can check that progress tokens survive an approved replay).
-    func record(server: String, tool: String, arguments: JSONObject, meta: JSONObject? = nil) {
+    /// A 2026-07-28 retry also records its `"inputResponses":{…}`.
+    func record(
+        server: String, tool: String, arguments: JSONObject, meta: JSONObject? = nil,
+        inputResponses: JSONObject? = nil
+    ) {
         var entry = JSONObject()
         entry["server"] = .string(server)
         entry["tool"] = .string(tool)
         entry["arguments"] = .object(arguments)
         if let meta { entry["_meta"] = .object(meta) }
+        if let inputResponses { entry["inputResponses"] = .object(inputResponses) }
+        append(entry)
+    }
+
+    /// Appends `{"server":…,"cancelled":<requestId>}` when a cancellation reaches a call in flight
+    /// (tests use it to prove a client's cancel travelled all the way to the target).
+    func recordCancellation(server: String, requestID: RequestID) {
+        append(JSONObject([("server", .string(server)), ("cancelled", requestID.json)]))
+    }
+
+    private func append(_ entry: JSONObject) {
         var line = JSONValue.object(entry).serializedBytes()
         line.append(0x0A)
         lock.withLock { _ in

@@ -1,9 +1,17 @@
 // demo-payments: a fake payments API served over stdio MCP, for the README's hub.json and the
 // end-to-end tests. All data lives in memory and resets when the process exits; no money moves.
+// Besides plain tools it shows progress, logging, cancellation (export_report), a tool list that
+// changes at run time (enable_admin_tools → admin_reset) and a prompt (refund_email).
 import DemoServerKit
 import Foundation
 import MCPWire
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 private struct Customer: Sendable {
     var id: String
@@ -22,6 +30,8 @@ private struct PaymentsState: Sendable {
         Customer(id: "cus_003", name: "Alan Turing", email: "alan@example.com"),
     ]
     var refundsIssued = 0
+
+    static let initialCustomers = PaymentsState(currency: "USD").customers
 }
 
 /// The process's fake account; one owner, so concurrent calls would see consistent state.
@@ -39,7 +49,7 @@ private enum PaymentsTools {
     static func all(store: PaymentsStore) -> [DemoTool] {
         [
             getBalance(store), listCustomers(store), refund(store), deleteCustomer(store), executeSQL(store),
-            echo(),
+            echo(), exportReport(store), enableAdminTools(store),
         ]
     }
 
@@ -178,12 +188,149 @@ private enum PaymentsTools {
             return .structured(["echo": echoed], text: echoed.serialized())
         }
     }
+
+    /// A slow, read-only tool: one step every `delay_ms`, each reported as progress (when the call
+    /// carried a progress token) and logged at `info` (when the client set a level); stops early
+    /// when cancelled.
+    static func exportReport(_ store: PaymentsStore) -> DemoTool {
+        DemoTool(
+            name: "export_report",
+            title: "Export a report",
+            description: "Builds an account report in `steps` steps of `delay_ms` milliseconds each, reporting "
+                + "progress. Returns the report as JSON.",
+            inputSchema: [
+                "type": "object",
+                "properties": [
+                    "steps": ["type": "integer", "minimum": 1, "maximum": 10000, "default": 5],
+                    "delay_ms": ["type": "integer", "minimum": 0, "maximum": 60000, "default": 200],
+                ],
+                "additionalProperties": false,
+            ],
+            annotations: DemoTool.annotations(
+                title: "Export a report", readOnly: true, destructive: false, idempotent: true),
+            concurrent: true
+        ) { arguments, context in
+            let steps = try optionalInteger(arguments, "steps", default: 5, range: 1...10000)
+            let delay = try optionalInteger(arguments, "delay_ms", default: 200, range: 0...60000)
+            for step in 1...steps {
+                guard PaymentsClock.sleep(milliseconds: delay, unlessCancelled: context) else {
+                    context.log("export_report stopped after \(step - 1) of \(steps) steps: cancelled")
+                    return .error("Cancelled after \(step - 1) of \(steps) steps.")
+                }
+                context.progress(Double(step), total: Double(steps), message: "step \(step) of \(steps)")
+                context.logToClient(.info, .string("export_report: step \(step) of \(steps) done"))
+            }
+            context.logToClient(.notice, .string("export_report: report ready"))
+            let report = store.state.withLock { state -> JSONValue in
+                [
+                    "available": .int(state.available), "currency": .string(state.currency),
+                    "customers": .int(state.customers.count), "refunds": .int(state.refundsIssued),
+                ]
+            }
+            return .text(report.serialized())
+        }
+    }
+
+    /// Adds `admin_reset` to the tool list (once) and announces it with tools/list_changed.
+    static func enableAdminTools(_ store: PaymentsStore) -> DemoTool {
+        DemoTool(
+            name: "enable_admin_tools",
+            title: "Enable admin tools",
+            description: "Adds the admin_reset tool to this server's tool list.",
+            annotations: DemoTool.annotations(
+                title: "Enable admin tools", readOnly: false, destructive: false, idempotent: true)
+        ) { _, context in
+            if context.currentToolNames.contains("admin_reset") { return .text("Admin tools are already enabled.") }
+            context.addTool(adminReset(store))
+            return .text("Enabled admin tools: admin_reset.")
+        }
+    }
+
+    static func adminReset(_ store: PaymentsStore) -> DemoTool {
+        DemoTool(
+            name: "admin_reset",
+            title: "Reset the account",
+            description: "Restores the starting balance and customers and forgets all refunds.",
+            annotations: DemoTool.annotations(
+                title: "Reset the account", readOnly: false, destructive: true, idempotent: true)
+        ) { _, _ in
+            store.state.withLock { state in
+                state.available = 1000
+                state.customers = PaymentsState.initialCustomers
+                state.refundsIssued = 0
+            }
+            return .text("Account reset: balance 1000, 3 customers, no refunds.")
+        }
+    }
+
+    /// An optional integer argument within `range`.
+    private static func optionalInteger(
+        _ arguments: JSONObject, _ name: String, default value: Int, range: ClosedRange<Int>
+    ) throws -> Int {
+        guard arguments[name] != nil else { return value }
+        let n = try DemoArguments.integer(arguments, name)
+        guard range.contains(n) else {
+            throw DemoToolError.invalidArgument(
+                name: name, expected: "an integer from \(range.lowerBound) to \(range.upperBound)", got: String(n))
+        }
+        return n
+    }
 }
+
+/// Sleeping in short slices so a cancellation is noticed within about 10 ms.
+private enum PaymentsClock {
+    /// Returns false (early) if the call is cancelled before or during the sleep.
+    static func sleep(milliseconds: Int, unlessCancelled context: ToolContext) -> Bool {
+        var left = milliseconds
+        repeat {
+            if context.isCancelled { return false }
+            let slice = min(left, 10)
+            var request = timespec(tv_sec: 0, tv_nsec: slice * 1_000_000)
+            var remaining = timespec()
+            while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
+            left -= slice
+        } while left > 0
+        return !context.isCancelled
+    }
+}
+
+private enum PaymentsPrompts {
+    static func all(store: PaymentsStore) -> [DemoPrompt] {
+        [refundEmail(store)]
+    }
+
+    static func refundEmail(_ store: PaymentsStore) -> DemoPrompt {
+        DemoPrompt(
+            name: "refund_email",
+            title: "Refund email",
+            description: "Drafts an email telling a customer that their refund is on its way.",
+            arguments: [.init(name: "customer_id", description: "The customer, e.g. cus_001.", required: true)],
+            complete: { argument, prefix in
+                guard argument == "customer_id" else { return [] }
+                return store.state.withLock { $0.customers.map(\.id) }.filter { $0.hasPrefix(prefix) }
+            }
+        ) { arguments in
+            let id = arguments["customer_id"] ?? ""
+            guard let customer = store.state.withLock({ $0.customers.first { $0.id == id } }) else {
+                throw DemoCatalogError.notFound("customer \(id)")
+            }
+            return [
+                DemoPrompt.userMessage(
+                    "Write a short, friendly email to \(customer.name) <\(customer.email)> confirming that their "
+                        + "refund is on its way. Sign it \"The Payments Team\".")
+            ]
+        }
+    }
+}
+
+private let store = PaymentsStore()
 
 DemoServer(
     name: "demo-payments",
     version: "1.0.0",
     instructions: "A fake payments API for trying out mcp-firewall-hub. Data is in memory and resets when "
         + "the server restarts; no real money moves.",
-    tools: PaymentsTools.all(store: PaymentsStore())
+    tools: PaymentsTools.all(store: store),
+    prompts: PaymentsPrompts.all(store: store),
+    features: [.toolListChanged, .logging]
 ).run()

@@ -267,10 +267,17 @@ import Testing
         #expect(poked.firstText == "poked")
         _ = try await hub.call("ping")
         #expect(fixture.executedTools("payments").isEmpty)
-        // Nothing from the target reached the client as a request.
+        // The target's own elicitation reaches the client only under a hub id, saying which server asks;
+        // it is not the approval prompt and answering it approves nothing.
         for message in hub.takeQueuedMessages() {
-            if case .request(let request) = message { Issue.record("a target request reached the client: \(request)") }
+            guard case .request(let request) = message else { continue }
+            #expect(request.id != prompt.id)
+            #expect(request.id.description.contains("mcp-firewall-hub/target/"))
+            #expect(request.params?["message"]?.stringValue?.hasPrefix("[forger] ") == true)
+            hub.respond(to: request.id, result: ["action": "accept", "content": ["approve": true]])
         }
+        _ = try await hub.call("ping")
+        #expect(fixture.executedTools("payments").isEmpty)
         hub.respond(to: prompt.id, result: ["action": "decline"])
         #expect(try await held.isToolError)
         #expect(fixture.executedTools("payments").isEmpty)

@@ -34,7 +34,9 @@ import Testing
             row("payments.delete_customer")?["rule"]?.stringValue?.contains("servers.payments.policy.deny[0]") == true)
         #expect(row("notes.write_note")?["decision"] == "approve")
         #expect(row("firewall_confirm") != nil)
-        #expect(rows.count == 11)
+        let names = rows.compactMap { $0["name"]?.stringValue }
+        #expect(Set(names).count == names.count)
+        #expect(names.last == "firewall_confirm")
     }
 
     @Test func toolsTableAndClientNaming() async throws {

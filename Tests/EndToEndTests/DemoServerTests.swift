@@ -123,6 +123,47 @@ private final class ServerUnderTest {
         return try JSONParser.parse(line)
     }
 
+    /// A fresh integer request id.
+    func freshID() -> Int {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    /// Reads until the response to request `id`; the notifications (and server requests) read on the
+    /// way come back in order with it.
+    func response(to id: Int) throws -> (response: JSONValue, others: [JSONValue]) {
+        var others: [JSONValue] = []
+        while let message = try readMessage() {
+            if message["method"] == nil, message["id"] == .int(id) { return (message, others) }
+            others.append(message)
+        }
+        throw DemoTestFailure(description: "server closed stdout before answering request \(id)")
+    }
+
+    /// Sends a request and reads up to its response, collecting what comes before it.
+    func exchange(_ method: String, _ params: JSONValue? = nil) throws -> (response: JSONValue, others: [JSONValue]) {
+        let id = freshID()
+        try sendRequest(id: id, method, params)
+        return try response(to: id)
+    }
+
+    /// Answers a request the server sent us.
+    func respond(to request: JSONValue, result: JSONValue) throws {
+        let id = try #require(request["id"])
+        try send(["jsonrpc": "2.0", "id": id, "result": result])
+    }
+
+    func initialize(capabilities: JSONValue = [:], version: String = "2025-11-25") throws -> JSONValue {
+        let response = try request(
+            "initialize",
+            [
+                "protocolVersion": .string(version), "capabilities": capabilities,
+                "clientInfo": ["name": "t", "version": "1"],
+            ])
+        try send(["jsonrpc": "2.0", "method": "notifications/initialized"])
+        return try #require(response["result"])
+    }
+
     func call(_ tool: String, _ arguments: JSONValue = [:]) throws -> JSONValue {
         let response = try request("tools/call", ["name": .string(tool), "arguments": arguments])
         guard let result = response["result"] else {
@@ -150,9 +191,32 @@ private func toolNames(_ listResult: JSONValue?) -> [String] {
     listResult?["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
 }
 
+private func firstText(_ result: JSONValue?) -> String? {
+    result?["content"]?.arrayValue?.first?["text"]?.stringValue
+}
+
+private func methods(_ messages: [JSONValue]) -> [String] {
+    messages.compactMap { $0["method"]?.stringValue }
+}
+
+private let paymentsTools = [
+    "get_balance", "list_customers", "refund", "delete_customer", "execute_sql", "echo", "export_report",
+    "enable_admin_tools",
+]
+
+private func temporaryJournal() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("demo-journal-\(UUID().uuidString).jsonl")
+}
+
+private func journalEntries(_ url: URL) throws -> [JSONValue] {
+    try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { try JSONParser.parse(String($0)) }
+}
+
 @Suite struct DemoServerTests {
     static let paymentsBuilt = DemoBinaries.exists("demo-payments")
+    static let notesBuilt = DemoBinaries.exists("demo-notes")
     static let fixtureBuilt = DemoBinaries.exists("fixture-server")
+    static let modernBuilt = DemoBinaries.exists("modern-server")
 
     @Test(.enabled(if: paymentsBuilt))
     func handshakeToolsAndCalls() throws {
@@ -161,7 +225,10 @@ private func toolNames(_ listResult: JSONValue?) -> [String] {
 
         let older = try server.request("initialize", ["protocolVersion": "2025-03-26", "capabilities": [:]])
         #expect(older["result"]?["protocolVersion"] == "2025-03-26")
-        #expect(older["result"]?["capabilities"] == ["tools": ["listChanged": false]])
+        #expect(
+            older["result"]?["capabilities"] == [
+                "tools": ["listChanged": true], "prompts": ["listChanged": true], "completions": [:], "logging": [:],
+            ])
         #expect(older["result"]?["serverInfo"]?["name"] == "demo-payments")
         let unknown = try server.request("initialize", ["protocolVersion": "2099-01-01", "capabilities": [:]])
         #expect(unknown["result"]?["protocolVersion"] == "2025-11-25")
@@ -169,8 +236,7 @@ private func toolNames(_ listResult: JSONValue?) -> [String] {
         #expect(try server.request("ping")["result"] == .object(JSONObject()))
 
         let list = try server.request("tools/list")["result"]
-        #expect(
-            toolNames(list) == ["get_balance", "list_customers", "refund", "delete_customer", "execute_sql", "echo"])
+        #expect(toolNames(list) == paymentsTools)
         let delete = list?["tools"]?.arrayValue?.first { $0["name"] == "delete_customer" }
         #expect(delete?["annotations"]?["destructiveHint"] == true)
         #expect(delete?["annotations"]?["readOnlyHint"] == false)
@@ -228,10 +294,7 @@ private func toolNames(_ listResult: JSONValue?) -> [String] {
         #expect(toolNames(first).count == 4)
         let cursor = try #require(first?["nextCursor"])
         let second = try server.request("tools/list", ["cursor": cursor])["result"]
-        #expect(
-            toolNames(first) + toolNames(second) == [
-                "get_balance", "list_customers", "refund", "delete_customer", "execute_sql", "echo",
-            ])
+        #expect(toolNames(first) + toolNames(second) == paymentsTools)
         #expect(second?["nextCursor"] == nil)
         let bogus = try server.request("tools/list", ["cursor": "not-a-cursor"])
         #expect(bogus["error"]?["code"] == .int(-32602))
@@ -252,5 +315,381 @@ private func toolNames(_ listResult: JSONValue?) -> [String] {
         try server.sendRequest(id: 3, "tools/call", ["name": "boom", "arguments": [:]])
         #expect(try server.readMessage() == nil)  // stdout closed without an answer
         #expect(server.finish() == 3)
+    }
+}
+
+// MARK: - Prompts, resources, completion, logging, progress, cancellation, client requests
+
+extension DemoServerTests {
+    @Test(.enabled(if: notesBuilt))
+    func notesPromptsAndCompletion() throws {
+        let server = try ServerUnderTest("demo-notes")
+        defer { server.finish() }
+        let initialized = try server.initialize()
+        #expect(
+            initialized["capabilities"] == [
+                "tools": ["listChanged": false], "prompts": ["listChanged": true],
+                "resources": ["subscribe": true, "listChanged": true], "completions": [:], "logging": [:],
+            ])
+
+        let prompts = try server.request("prompts/list")["result"]?["prompts"]?.arrayValue ?? []
+        #expect(prompts.map { $0["name"] } == ["summarize_note"])
+        #expect(prompts.first?["arguments"]?.arrayValue?.first?["name"] == "title")
+        #expect(prompts.first?["arguments"]?.arrayValue?.first?["required"] == true)
+
+        let got = try server.request("prompts/get", ["name": "summarize_note", "arguments": ["title": "groceries"]])
+        let message = got["result"]?["messages"]?.arrayValue?.first
+        #expect(message?["role"] == "user")
+        #expect(message?["content"]?["text"]?.stringValue?.contains("eggs, milk, coffee") == true)
+        #expect(try server.request("prompts/get", ["name": "summarize_note"])["error"]?["code"] == -32602)
+        #expect(try server.request("prompts/get", ["name": "nope"])["error"]?["code"] == -32602)
+        let noNote = try server.request("prompts/get", ["name": "summarize_note", "arguments": ["title": "x"]])
+        #expect(noNote["error"]?["code"] == -32602)
+
+        let byPrompt = try server.request(
+            "completion/complete",
+            ["ref": ["type": "ref/prompt", "name": "summarize_note"], "argument": ["name": "title", "value": "g"]])
+        #expect(byPrompt["result"] == ["completion": ["values": ["groceries"], "total": 1, "hasMore": false]])
+        let byTemplate = try server.request(
+            "completion/complete",
+            [
+                "ref": ["type": "ref/resource", "uri": "notes://note/{title}"],
+                "argument": ["name": "title", "value": ""],
+            ])
+        #expect(byTemplate["result"]?["completion"]?["values"] == ["welcome", "groceries"])
+        let unknownRef = try server.request(
+            "completion/complete",
+            ["ref": ["type": "ref/prompt", "name": "nope"], "argument": ["name": "title", "value": ""]])
+        #expect(unknownRef["error"]?["code"] == -32602)
+    }
+
+    @Test(.enabled(if: notesBuilt))
+    func notesResourcesTemplatesAndSubscriptions() throws {
+        let server = try ServerUnderTest("demo-notes", environment: ["DEMO_PAGE_SIZE": "2"])
+        defer { server.finish() }
+        _ = try server.initialize()
+
+        let first = try server.request("resources/list")["result"]
+        let cursor = try #require(first?["nextCursor"])
+        let second = try server.request("resources/list", ["cursor": cursor])["result"]
+        #expect(second?["nextCursor"] == nil)
+        let uris = ((first?["resources"]?.arrayValue ?? []) + (second?["resources"]?.arrayValue ?? [])).map {
+            $0["uri"]
+        }
+        #expect(uris == ["notes://index", "notes://note/welcome", "notes://note/groceries"])
+        let templates = try server.request("resources/templates/list")["result"]?["resourceTemplates"]?.arrayValue
+        #expect(templates?.map { $0["uriTemplate"] } == ["notes://note/{title}"])
+        #expect(templates?.first?["name"] == "note")
+
+        let index = try server.request("resources/read", ["uri": "notes://index"])["result"]
+        #expect(
+            index == ["contents": [["uri": "notes://index", "mimeType": "text/plain", "text": "welcome\ngroceries"]]])
+        let note = try server.request("resources/read", ["uri": "notes://note/groceries"])["result"]
+        #expect(note?["contents"]?.arrayValue?.first?["text"] == "eggs, milk, coffee")
+        let missing = try server.request("resources/read", ["uri": "notes://note/nope"])["error"]
+        #expect(missing == ["code": -32002, "message": "Resource not found", "data": ["uri": "notes://note/nope"]])
+
+        let todo = "notes://note/to%20do"
+        #expect(try server.request("resources/subscribe", ["uri": .string(todo)])["result"] == [:])
+        #expect(try server.request("resources/subscribe", ["uri": "notes://index"])["result"] == [:])
+        let created = try server.exchange(
+            "tools/call", ["name": "write_note", "arguments": ["title": "to do", "body": "a"]])
+        #expect(firstText(created.response["result"]) == "Created note \"to do\".")
+        #expect(
+            created.others == [
+                ["jsonrpc": "2.0", "method": "notifications/resources/updated", "params": ["uri": .string(todo)]],
+                ["jsonrpc": "2.0", "method": "notifications/resources/updated", "params": ["uri": "notes://index"]],
+                ["jsonrpc": "2.0", "method": "notifications/resources/list_changed"],
+            ])
+        let read = try server.request("resources/read", ["uri": .string(todo)])["result"]?["contents"]?.arrayValue
+        #expect(read?.first?["text"] == "a")
+
+        let updated = try server.exchange(
+            "tools/call", ["name": "write_note", "arguments": ["title": "to do", "body": "b"]])
+        #expect(methods(updated.others) == ["notifications/resources/updated"])
+        #expect(try server.request("resources/unsubscribe", ["uri": .string(todo)])["result"] == [:])
+        let quiet = try server.exchange(
+            "tools/call", ["name": "write_note", "arguments": ["title": "to do", "body": "c"]])
+        #expect(quiet.others.isEmpty)
+        let deleted = try server.exchange("tools/call", ["name": "delete_note", "arguments": ["title": "to do"]])
+        #expect(
+            methods(deleted.others) == ["notifications/resources/updated", "notifications/resources/list_changed"])
+        #expect(deleted.others.first?["params"]?["uri"] == "notes://index")
+    }
+
+    @Test(.enabled(if: paymentsBuilt))
+    func paymentsProgressLoggingAndPrompt() throws {
+        let server = try ServerUnderTest("demo-payments")
+        defer { server.finish() }
+        _ = try server.initialize()
+        let report: JSONValue = ["name": "export_report", "arguments": ["steps": 3, "delay_ms": 0]]
+
+        var withToken = report
+        if case .object(var o) = withToken {
+            o["_meta"] = ["progressToken": "tok-1"]
+            withToken = .object(o)
+        }
+        let quietLog = try server.exchange("tools/call", withToken)
+        #expect(quietLog.response["result"]?["isError"] == false)
+        #expect(methods(quietLog.others) == Array(repeating: "notifications/progress", count: 3))
+        #expect(quietLog.others.map { $0["params"]?["progressToken"] } == ["tok-1", "tok-1", "tok-1"])
+        #expect(quietLog.others.map { $0["params"]?["progress"] } == [1, 2, 3])
+        #expect(
+            quietLog.others.last?["params"] == [
+                "progressToken": "tok-1", "progress": 3, "total": 3, "message": "step 3 of 3",
+            ])
+        #expect(try server.exchange("tools/call", report).others.isEmpty)  // no token, no level: silence
+
+        #expect(try server.request("logging/setLevel", ["level": "loud"])["error"]?["code"] == -32602)
+        #expect(try server.request("logging/setLevel", ["level": "info"])["result"] == [:])
+        let logged = try server.exchange("tools/call", report).others
+        #expect(methods(logged) == Array(repeating: "notifications/message", count: 4))
+        #expect(logged.map { $0["params"]?["level"] } == ["info", "info", "info", "notice"])
+        #expect(
+            logged.first?["params"] == [
+                "level": "info", "logger": "demo-payments", "data": "export_report: step 1 of 3 done",
+            ])
+        #expect(try server.request("logging/setLevel", ["level": "notice"])["result"] == [:])
+        #expect(try server.exchange("tools/call", report).others.map { $0["params"]?["level"] } == ["notice"])
+
+        let prompt = try server.request(
+            "prompts/get", ["name": "refund_email", "arguments": ["customer_id": "cus_002"]])
+        let body = prompt["result"]?["messages"]?.arrayValue?.first?["content"]?["text"]?.stringValue ?? ""
+        #expect(body.contains("Grace Hopper <grace@example.com>"))
+        let ids = try server.request(
+            "completion/complete",
+            [
+                "ref": ["type": "ref/prompt", "name": "refund_email"],
+                "argument": ["name": "customer_id", "value": "cus_00"],
+            ])
+        #expect(ids["result"]?["completion"]?["values"] == ["cus_001", "cus_002", "cus_003"])
+        #expect(try server.request("resources/list")["error"]?["code"] == -32601)
+    }
+
+    @Test(.enabled(if: paymentsBuilt))
+    func cancelledCallStopsAndIsNeverAnswered() throws {
+        let journal = temporaryJournal()
+        defer { try? FileManager.default.removeItem(at: journal) }
+        let server = try ServerUnderTest("demo-payments", environment: ["DEMO_JOURNAL": journal.path])
+        defer { server.finish() }
+        _ = try server.initialize()
+
+        let slowID = server.freshID()
+        try server.sendRequest(
+            id: slowID, "tools/call",
+            ["name": "export_report", "arguments": ["steps": 10000, "delay_ms": 20], "_meta": ["progressToken": 99]])
+        let firstProgress = try #require(try server.readMessage())  // the call is now running
+        #expect(firstProgress["method"] == "notifications/progress")
+        #expect(firstProgress["params"]?["progressToken"] == 99)
+        try server.send(
+            [
+                "jsonrpc": "2.0", "method": "notifications/cancelled",
+                "params": ["requestId": .int(slowID), "reason": "test"],
+            ])
+        let ping = try server.exchange("ping")
+        #expect(ping.response["result"] == [:])
+        #expect(ping.others.allSatisfy { $0["method"] == "notifications/progress" })
+
+        #expect(server.finish() == 0)  // waits for the tool thread, which stops early
+        var late: [JSONValue] = []
+        while let message = try server.readMessage() { late.append(message) }
+        #expect(!late.contains { $0["id"] == .int(slowID) })
+        let entries = try journalEntries(journal)
+        #expect(entries.first?["tool"] == "export_report")
+        #expect(entries.contains(["server": "demo-payments", "cancelled": .int(slowID)]))
+    }
+
+    @Test(.enabled(if: notesBuilt))
+    func toolsAskTheClientAndGetItsAnswers() throws {
+        let server = try ServerUnderTest("demo-notes")
+        defer { server.finish() }
+        _ = try server.initialize(capabilities: ["elicitation": [:], "roots": [:], "sampling": [:]])
+
+        /// Calls `tool`, expects exactly one request from the server, answers it, returns both.
+        func ask(_ tool: String, _ arguments: JSONValue, answer: JSONValue) throws -> (JSONValue, JSONValue?) {
+            let id = server.freshID()
+            try server.sendRequest(id: id, "tools/call", ["name": .string(tool), "arguments": arguments])
+            let request = try #require(try server.readMessage())
+            try server.respond(to: request, result: answer)
+            let (response, others) = try server.response(to: id)
+            #expect(others.isEmpty)
+            return (request, response["result"])
+        }
+
+        let (elicit, accepted) = try ask(
+            "ask_user", ["question": "Favourite colour?"], answer: ["action": "accept", "content": ["answer": "blue"]])
+        #expect(elicit["method"] == "elicitation/create")
+        #expect(elicit["id"] == "srv-1")
+        #expect(elicit["params"]?["mode"] == "form")
+        #expect(elicit["params"]?["message"] == "Favourite colour?")
+        #expect(elicit["params"]?["requestedSchema"]?["properties"]?["answer"]?["type"] == "string")
+        #expect(firstText(accepted) == "blue")
+        let (again, declined) = try ask("ask_user", ["question": "Sure?"], answer: ["action": "decline"])
+        #expect(again["id"] == "srv-2")
+        #expect(firstText(declined) == "declined")
+
+        let (roots, listed) = try ask(
+            "list_roots", [:], answer: ["roots": [["uri": "file:///work", "name": "work"], ["uri": "file:///tmp"]]])
+        #expect(roots["method"] == "roots/list")
+        #expect(firstText(listed) == #"["file:///work","file:///tmp"]"#)
+
+        let (sampling, sampled) = try ask(
+            "ask_model", ["prompt": "Say hi"],
+            answer: ["role": "assistant", "content": ["type": "text", "text": "hi"], "model": "m"])
+        #expect(sampling["method"] == "sampling/createMessage")
+        #expect(sampling["params"]?["messages"]?.arrayValue?.first?["content"]?["text"] == "Say hi")
+        #expect(firstText(sampled) == "hi")
+
+        // A client error is reported to the model as a tool error.
+        let id = server.freshID()
+        try server.sendRequest(id: id, "tools/call", ["name": "list_roots", "arguments": [:]])
+        let request = try #require(try server.readMessage())
+        try server.send(["jsonrpc": "2.0", "id": request["id"]!, "error": ["code": -32601, "message": "no roots"]])
+        let failed = try server.response(to: id).response["result"]
+        #expect(failed?["isError"] == true)
+        #expect(firstText(failed)?.contains("-32601") == true)
+
+        // Cancelling a call that waits for the client: no response, and a late answer is ignored.
+        let waiting = server.freshID()
+        try server.sendRequest(id: waiting, "tools/call", ["name": "ask_user", "arguments": ["question": "Still?"]])
+        let unanswered = try #require(try server.readMessage())
+        #expect(unanswered["method"] == "elicitation/create")
+        try server.send(
+            ["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": .int(waiting)]])
+        try server.respond(to: unanswered, result: ["action": "accept", "content": ["answer": "too late"]])
+        #expect(try server.exchange("ping").others.isEmpty)
+        #expect(server.finish() == 0)
+        #expect(try server.readMessage() == nil)
+    }
+
+    @Test(.enabled(if: paymentsBuilt))
+    func toolListChangesAtRunTime() throws {
+        let server = try ServerUnderTest("demo-payments")
+        defer { server.finish() }
+        _ = try server.initialize()
+
+        let enabled = try server.exchange("tools/call", ["name": "enable_admin_tools", "arguments": [:]])
+        #expect(enabled.others == [["jsonrpc": "2.0", "method": "notifications/tools/list_changed"]])
+        #expect(firstText(enabled.response["result"]) == "Enabled admin tools: admin_reset.")
+        let list = try server.request("tools/list")["result"]
+        #expect(toolNames(list) == paymentsTools + ["admin_reset"])
+        let admin = list?["tools"]?.arrayValue?.last
+        #expect(admin?["annotations"]?["destructiveHint"] == true)
+
+        let twice = try server.exchange("tools/call", ["name": "enable_admin_tools", "arguments": [:]])
+        #expect(twice.others.isEmpty)
+        _ = try server.call("refund", ["charge_id": "ch_1", "amount": 10])
+        #expect(try server.call("get_balance")["structuredContent"]?["available"] == 990)
+        #expect(try server.call("admin_reset")["isError"] == false)
+        #expect(try server.call("get_balance")["structuredContent"]?["available"] == 1000)
+    }
+}
+
+// MARK: - modern-server (protocol 2026-07-28 only)
+
+private func modernParams(
+    _ members: [(String, JSONValue)] = [], capabilities: JSONValue = [:], version: String = "2026-07-28"
+) -> JSONValue {
+    var params = JSONObject(members)
+    params["_meta"] = [
+        "io.modelcontextprotocol/protocolVersion": .string(version),
+        "io.modelcontextprotocol/clientCapabilities": capabilities,
+        "io.modelcontextprotocol/clientInfo": ["name": "demo-tests", "version": "1"],
+    ]
+    return .object(params)
+}
+
+extension DemoServerTests {
+    @Test(.enabled(if: modernBuilt))
+    func modernServerDiscoverAndEnvelopeErrors() throws {
+        let server = try ServerUnderTest("modern-server")
+        defer { server.finish() }
+        let serverInfo: JSONValue = [
+            "io.modelcontextprotocol/serverInfo": ["name": "modern-server", "version": "1.0.0"]
+        ]
+
+        let discover = try server.request("server/discover", modernParams())["result"]
+        #expect(discover?["resultType"] == "complete")
+        #expect(discover?["supportedVersions"] == ["2026-07-28"])
+        #expect(discover?["capabilities"] == ["tools": [:]])
+        #expect(discover?["_meta"] == serverInfo)
+        #expect(discover?["ttlMs"] == 0)
+        #expect(discover?["cacheScope"] == "private")
+
+        #expect(try server.request("server/discover")["error"]?["code"] == -32602)
+        let noCapabilities: JSONValue = ["_meta": ["io.modelcontextprotocol/protocolVersion": "2026-07-28"]]
+        #expect(try server.request("tools/list", noCapabilities)["error"]?["code"] == -32602)
+        let old = try server.request("tools/list", modernParams(version: "2025-11-25"))["error"]
+        #expect(old?["code"] == -32022)
+        #expect(old?["data"] == ["supported": ["2026-07-28"], "requested": "2025-11-25"])
+        let initialize = try server.request(
+            "initialize",
+            ["protocolVersion": "2025-11-25", "capabilities": [:], "clientInfo": ["name": "x", "version": "1"]])
+        #expect(initialize["error"]?["code"] == -32022)
+        #expect(initialize["error"]?["data"]?["supported"] == ["2026-07-28"])
+        #expect(try server.request("ping", modernParams())["error"]?["code"] == -32601)
+
+        let list = try server.request("tools/list", modernParams())["result"]
+        #expect(list?["resultType"] == "complete")
+        #expect(toolNames(list) == ["echo", "confirm_delete"])
+        #expect(list?["ttlMs"] == 0)
+        #expect(list?["cacheScope"] == "private")
+        #expect(list?["_meta"] == serverInfo)
+        let echo = try server.request("tools/call", modernParams([("name", "echo"), ("arguments", ["x": 1])]))["result"]
+        #expect(echo?["resultType"] == "complete")
+        #expect(echo?["structuredContent"] == ["echo": ["x": 1]])
+        #expect(echo?["_meta"] == serverInfo)
+    }
+
+    @Test(.enabled(if: modernBuilt))
+    func modernServerConfirmDeleteRoundTrip() throws {
+        let journal = temporaryJournal()
+        defer { try? FileManager.default.removeItem(at: journal) }
+        let server = try ServerUnderTest("modern-server", environment: ["DEMO_JOURNAL": journal.path])
+        defer { server.finish() }
+        let elicitation: JSONValue = ["elicitation": [:]]
+        let call: [(String, JSONValue)] = [("name", "confirm_delete"), ("arguments", ["item": "report.txt"])]
+
+        let first = try server.request("tools/call", modernParams(call, capabilities: elicitation))["result"]
+        #expect(first?["resultType"] == "input_required")
+        let confirm = first?["inputRequests"]?["confirm"]
+        #expect(confirm?["method"] == "elicitation/create")
+        #expect(confirm?["params"]?["mode"] == "form")
+        #expect(confirm?["params"]?["message"] == "Delete report.txt?")
+        #expect(
+            confirm?["params"]?["requestedSchema"] == [
+                "type": "object", "properties": ["ok": ["type": "boolean"]], "required": ["ok"],
+            ])
+        let state = try #require(first?["requestState"])
+
+        func retry(_ answer: JSONValue, state: JSONValue) throws -> JSONValue? {
+            let params = modernParams(
+                call + [("inputResponses", ["confirm": answer]), ("requestState", state)], capabilities: elicitation)
+            return try server.request("tools/call", params)["result"]
+        }
+        let accepted = try retry(["action": "accept", "content": ["ok": true]], state: state)
+        #expect(accepted?["resultType"] == "complete")
+        #expect(firstText(accepted) == "deleted report.txt")
+        #expect(firstText(try retry(["action": "decline"], state: state)) == "kept report.txt")
+        #expect(
+            firstText(try retry(["action": "accept", "content": ["ok": false]], state: state)) == "kept report.txt")
+
+        let otherCall: [(String, JSONValue)] = [("name", "confirm_delete"), ("arguments", ["item": "other"])]
+        let otherState = try server.request("tools/call", modernParams(otherCall, capabilities: elicitation))
+        let foreign = try retry(
+            ["action": "accept", "content": ["ok": true]], state: otherState["result"]!["requestState"]!)
+        #expect(foreign?["isError"] == true)
+
+        let incapable = try server.request("tools/call", modernParams(call))["result"]
+        #expect(incapable?["resultType"] == "complete")
+        #expect(incapable?["isError"] == true)
+        #expect(firstText(incapable)?.contains("needs elicitation") == true)
+
+        #expect(server.finish() == 0)
+        let entries = try journalEntries(journal)
+        #expect(entries.count == 7)
+        #expect(entries.first?["tool"] == "confirm_delete")
+        #expect(entries.first?["inputResponses"] == nil)
+        #expect(entries[1]["inputResponses"] == ["confirm": ["action": "accept", "content": ["ok": true]]])
     }
 }

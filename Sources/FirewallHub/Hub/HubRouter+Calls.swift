@@ -74,11 +74,6 @@ extension HubRouter {
         params["name"] = .string(entry.tool)
         if let arguments { params["arguments"] = .object(arguments) }
         if let meta { params["_meta"] = .object(meta) }
-        let seconds = Double(target.config.timeouts.callSeconds)
-        let hubID = target.send(
-            method: "tools/call", params: params,
-            purpose: .clientCall(clientID: request.id, exposedName: entry.exposedName, timer: nil))
-        let timer = startTimer(after: seconds, .call(target: target.index, hubID: hubID))
-        target.setTimer(timer, for: hubID)
+        forwardRequest(request, method: "tools/call", params: params, to: target, label: entry.exposedName)
     }
 }

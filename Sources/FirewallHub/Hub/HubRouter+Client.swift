@@ -29,21 +29,49 @@ extension HubRouter {
     /// of a `tools/call` is restarting. Deferred requests come back here (not through the shutdown
     /// refusal above: they were accepted before it).
     private func dispatchClientRequest(_ request: JSONRPCMessage.Request) {
-        switch request.method {
-        case "initialize":
-            handleInitialize(request)
-        case "ping":
+        if request.method == "ping" {
             respond(request.id, result: .object(JSONObject()))
-        case "tools/list", "tools/call":
-            if !allSettled || (request.method == "tools/call" && restartingTarget(for: request) != nil) {
-                deferred.append(request)
-                return
-            }
-            if request.method == "tools/list" { handleToolsList(request) } else { handleToolsCall(request) }
-        default:
+            return
+        }
+        guard let capability = Self.capabilityNeeded[request.method] else {
             respond(request.id, error: .methodNotFound(request.method))
+            return
+        }
+        // Everything else answers from the merged state: it waits for the first start-up (the
+        // `initialize` answer declares the merged capabilities), and a call waits for its target's restart.
+        if !allSettled || (request.method == "tools/call" && restartingTarget(for: request) != nil) {
+            deferred.append(request)
+            return
+        }
+        if !capability.isEmpty, clientInitialized, declaredCapabilities[capability] == nil {
+            respond(
+                request.id, error: .methodNotFound("\(request.method) (no server behind the hub offers \(capability))"))
+            return
+        }
+        switch request.method {
+        case "initialize": handleInitialize(request)
+        case "tools/call": handleToolsCall(request)
+        case "prompts/get": handlePromptsGet(request)
+        case "resources/read", "resources/subscribe", "resources/unsubscribe": handleResourceRequest(request)
+        case "completion/complete": handleCompletion(request)
+        case "logging/setLevel": handleSetLevel(request)
+        default:
+            if let kind = ListKind(method: request.method) {
+                handleListRequest(kind, request)
+            } else {
+                respond(request.id, error: .methodNotFound(request.method))
+            }
         }
     }
+
+    /// The methods the hub serves, each with the capability it belongs to ("" = always there).
+    static let capabilityNeeded: [String: String] = [
+        "initialize": "", "tools/list": "", "tools/call": "",
+        "prompts/list": "prompts", "prompts/get": "prompts",
+        "resources/list": "resources", "resources/templates/list": "resources", "resources/read": "resources",
+        "resources/subscribe": "resources", "resources/unsubscribe": "resources",
+        "completion/complete": "completions", "logging/setLevel": "logging",
+    ]
 
     func handleClientNotification(_ notification: JSONRPCMessage.Notification) {
         switch notification.method {
@@ -69,8 +97,8 @@ extension HubRouter {
             "client \(clientName ?? "(unnamed)") asked for protocol \(requested ?? "(none)"); separator \"\(naming.separator)\""
         )
 
-        var capabilities = JSONObject()
-        capabilities["tools"] = ["listChanged": true]
+        declaredCapabilities = mergedCapabilities()
+        let capabilities = declaredCapabilities
         var serverInfo = JSONObject()
         serverInfo["name"] = .string(HubVersion.name)
         serverInfo["version"] = .string(HubVersion.version)
@@ -101,24 +129,22 @@ extension HubRouter {
         return text
     }
 
-    func handleToolsList(_ request: JSONRPCMessage.Request) {
-        if let cursor = request.params?["cursor"], !cursor.isNull {
-            respond(request.id, error: .invalidParams("unknown cursor: the hub returns its whole list in one page"))
-            return
-        }
-        var tools = catalog.entries.map { JSONValue.object($0.definition) }
-        tools.append(FirewallConfirmTool.definition)
-        respond(request.id, result: ["tools": .array(tools)])
-    }
-
-    /// Re-merges every ready target's tools for the current client's naming.
+    /// Re-merges every ready target's lists for the current client's naming.
     func rebuildCatalog() {
-        // An exited target keeps its tools listed: the next call to one restarts it.
-        // A restarting one too, until its new list replaces the old.
-        let ready = targets.filter { $0.state == .ready || $0.isExited || $0.isRestarting }
-            .map { (name: $0.name, tools: $0.tools) }
-        catalog = ToolCatalog(servers: ready, naming: naming)
+        // An exited target keeps its lists: the next call to one of its tools restarts it.
+        // A restarting one too, until its new lists replace the old.
+        let live = targets.filter { $0.state == .ready || $0.isExited || $0.isRestarting }
+        catalog = ToolCatalog(servers: live.map { (name: $0.name, tools: $0.tools) }, naming: naming)
         for (server, reason) in catalog.skipped { log.server(server, reason) }
+        promptCatalog = ToolCatalog(
+            servers: live.map { (name: $0.name, tools: $0.lists[.prompts] ?? []) }, naming: naming, reserved: [])
+        var resourcePolicies: [String: ResourcePolicy] = [:]
+        for target in live { resourcePolicies[target.name] = target.config.policy.resources }
+        resourceMap = ResourceMap(
+            servers: live.map {
+                (name: $0.name, resources: $0.lists[.resources] ?? [], templates: $0.lists[.resourceTemplates] ?? [])
+            },
+            policies: resourcePolicies)
     }
 
     /// Answers requests that waited for start-up, once every target is ready or has failed.

@@ -10,7 +10,9 @@ extension HubRouter {
 
     func startTarget(_ target: TargetSession) {
         target.generation += 1
-        target.pendingTools = []
+        target.pendingPages = [:]
+        target.seenCursors = [:]
+        target.listsInFlight = []
         target.startTimes.append(now())
         let index = target.index
         let generation = target.generation
@@ -37,7 +39,7 @@ extension HubRouter {
         clientInfo["version"] = .string(HubVersion.version)
         var params = JSONObject()
         params["protocolVersion"] = .string(ProtocolVersion.latestLegacy)
-        params["capabilities"] = .object(JSONObject())
+        params["capabilities"] = .object(targetFacingCapabilities())
         params["clientInfo"] = .object(clientInfo)
         target.send(method: "initialize", params: params, purpose: .initialize)
     }
@@ -84,28 +86,9 @@ extension HubRouter {
         case .message(.response(let response)):
             handleTargetResponse(target, response)
         case .message(.request(let request)):
-            // Server→client requests are not forwarded yet: answer them here so the target never waits.
-            if request.method == "ping" {
-                target.respond(.result(request.id, .object(JSONObject())))
-            } else {
-                target.respond(.error(request.id, .methodNotFound(request.method)))
-            }
+            handleTargetRequest(target, request)
         case .message(.notification(let notification)):
             handleTargetNotification(target, notification)
-        }
-    }
-
-    private func handleTargetNotification(_ target: TargetSession, _ notification: JSONRPCMessage.Notification) {
-        switch notification.method {
-        case "notifications/tools/list_changed":
-            guard target.state == .ready else { return }
-            target.send(method: "tools/list", params: nil, purpose: .listTools)
-            target.relistRequested = true
-        case "notifications/progress":
-            // Progress tokens are the client's own (forwarded untouched in `_meta`), so they pass as they are.
-            sendToClient(.notification(notification))
-        default:
-            log.debug("[\(target.name)] ignored notification \(notification.method)")
         }
     }
 
@@ -127,54 +110,23 @@ extension HubRouter {
                 target.instructions = result["instructions"]?.stringValue
                 target.capabilities = result["capabilities"]?.objectValue
                 target.notify(method: "notifications/initialized")
-                target.state = .listingTools
-                target.seenCursors = []
-                target.send(method: "tools/list", params: nil, purpose: .listTools)
+                if let level = clientLogLevel, target.capabilities?["logging"] != nil {
+                    target.send(
+                        method: "logging/setLevel", params: ["level": .string(level)], purpose: .internalRequest)
+                }
+                startListing(target)
             }
-        case .listTools:
-            handleToolsPage(target, response)
+        case .list(let kind):
+            handleListPage(target, kind: kind, response)
         case .clientCall(let clientID, _, let timer):
             cancelTimer(timer)
+            if case .number(let lexeme) = id, let hubID = Int(lexeme) { target.forgetProgress(hubID: hubID) }
             sendToClient(.response(JSONRPCMessage.Response(id: clientID, outcome: response.outcome)))
-        }
-    }
-
-    private func handleToolsPage(_ target: TargetSession, _ response: JSONRPCMessage.Response) {
-        var pageTools: [JSONObject] = []
-        var nextCursor: String?
-        switch response.outcome {
-        case .error(let error):
-            // A target without tools may answer -32601; it is still usable (with no tools).
-            log.server(target.name, "tools/list failed: \(error.message) (code \(error.code)); listing no tools")
-        case .result(let result):
-            for tool in result["tools"]?.arrayValue ?? [] {
-                if let object = tool.objectValue { pageTools.append(object) }
+        case .internalRequest:
+            if case .error(let error) = response.outcome {
+                log.debug("[\(target.name)] a hub request failed: \(error.message)")
             }
-            nextCursor = result["nextCursor"]?.stringValue
         }
-        target.pendingTools += pageTools
-        if let cursor = nextCursor, target.seenCursors.insert(cursor).inserted, target.seenCursors.count < 1000 {
-            target.send(method: "tools/list", params: ["cursor": .string(cursor)], purpose: .listTools)
-            return
-        }
-        let changed = target.tools != target.pendingTools
-        target.tools = target.pendingTools
-        target.pendingTools = []
-        target.seenCursors = []
-        if target.state == .listingTools {
-            target.state = .ready
-            cancelTimer(target.startupTimer)
-            log.server(target.name, "ready with \(target.tools.count) tool(s)")
-            rebuildCatalog()
-            if changed, target.generation > 1, clientInitialized {
-                sendToClient(.notification(.init(method: "notifications/tools/list_changed")))
-            }
-            releaseDeferredIfSettled()
-        } else if changed {
-            rebuildCatalog()
-            if clientInitialized { sendToClient(.notification(.init(method: "notifications/tools/list_changed"))) }
-        }
-        target.relistRequested = false
     }
 
     /// Start-up failed. A first start-up marks the target failed for the session; a failed restart

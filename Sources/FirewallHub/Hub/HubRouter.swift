@@ -32,6 +32,15 @@ final class HubRouter {
     var announcedAgentFallback = false
     /// The client's `initialize` capabilities.
     var clientCapabilities: JSONObject?
+    /// What the hub declared in its `initialize` answer (the merged set of the targets').
+    var declaredCapabilities = JSONObject()
+    var promptCatalog = ToolCatalog(servers: [], naming: ToolNaming(separator: ".", maxLength: 64, allowsDots: true))
+    var resourceMap = ResourceMap()
+    /// The level of the client's last `logging/setLevel`, re-sent to restarted targets.
+    var clientLogLevel: String?
+    var nextProgressToken = 0
+    /// Requests targets sent the client, by the hub's id for them.
+    var pendingTargetRequests: [String: (target: Int, generation: Int, id: RequestID)] = [:]
     var naming: ToolNaming
     var catalog = ToolCatalog(servers: [], naming: ToolNaming(separator: ".", maxLength: 64, allowsDots: true))
     var clientName: String?

@@ -6,7 +6,8 @@ final class TargetSession {
     enum State: Equatable {
         case notStarted
         case initializing
-        case listingTools
+        /// Initialized; its lists (tools, prompts, resources, templates) are being read.
+        case listing
         case ready
         case failed(String)
         case exited(String)
@@ -15,7 +16,7 @@ final class TargetSession {
         var isSettled: Bool {
             switch self {
             case .ready, .failed, .exited: return true
-            case .notStarted, .initializing, .listingTools: return false
+            case .notStarted, .initializing, .listing: return false
             }
         }
     }
@@ -23,9 +24,12 @@ final class TargetSession {
     /// Why the hub sent a request to this target.
     enum Pending {
         case initialize
-        case listTools
-        /// A client's `tools/call` (or a confirmed replay of a held one).
+        case list(ListKind)
+        /// A client's request forwarded to this target (a `tools/call`, a confirmed replay of a held one,
+        /// `prompts/get`, `resources/read`, …). `exposedName` names it in error messages.
         case clientCall(clientID: RequestID, exposedName: String, timer: Int?)
+        /// A request the hub makes on its own behalf whose answer needs no routing (`logging/setLevel`).
+        case internalRequest
     }
 
     let index: Int
@@ -40,12 +44,29 @@ final class TargetSession {
     /// Set while a restart waits out its backoff.
     var restartTimer: Int?
     var startupTimer: Int?
-    /// The tool objects of the last complete `tools/list`, in the target's order.
-    var tools: [JSONObject] = []
-    /// Pages of a `tools/list` in progress.
-    var pendingTools: [JSONObject] = []
-    var seenCursors: Set<String> = []
-    var relistRequested = false
+    /// The items of each last complete list, in the target's order.
+    var lists: [ListKind: [JSONObject]] = [:]
+    /// Pages of lists being read, and the cursors seen (a target repeating a cursor ends the list).
+    var pendingPages: [ListKind: [JSONObject]] = [:]
+    var seenCursors: [ListKind: Set<String>] = [:]
+    /// Lists of the current start-up still being read, and those that came out different from before.
+    var listsInFlight: Set<ListKind> = []
+    var changedDuringStartup: Set<ListKind> = []
+    /// Hub-side progress tokens of forwarded requests → the client's own token, by hub request id.
+    var progressTokens: [String: (clientToken: JSONValue, hubID: Int)] = [:]
+    /// Requests this target sent the client, by the hub's id for them → the target's own id.
+    var requestsToClient: [String: RequestID] = [:]
+
+    /// The tool objects of the last complete `tools/list`.
+    var tools: [JSONObject] {
+        get { lists[.tools] ?? [] }
+        set { lists[.tools] = newValue }
+    }
+
+    /// Whether the target declared the capability behind `kind` (`tools` is always listed).
+    func offers(_ kind: ListKind) -> Bool {
+        kind == .tools || capabilities?[kind.capability] != nil
+    }
     /// Monotonic start times of recent spawns, to cap restarts.
     var startTimes: [Double] = []
     static let maxStartsPerMinute = 5
@@ -127,8 +148,17 @@ final class TargetSession {
 
     /// Forgets every pending request (the process is gone) and returns them.
     func drainPending() -> [Int: Pending] {
-        defer { pending = [:] }
+        defer {
+            pending = [:]
+            progressTokens = [:]
+            requestsToClient = [:]
+        }
         return pending
+    }
+
+    /// Forgets the progress token of a request that has been answered.
+    func forgetProgress(hubID: Int) {
+        progressTokens = progressTokens.filter { $0.value.hubID != hubID }
     }
 
     func recordStderr(_ line: [UInt8]) {

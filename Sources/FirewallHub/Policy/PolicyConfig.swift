@@ -9,8 +9,10 @@ struct PolicyConfig: Sendable, Equatable {
     var deny: [ToolGlob] = []
     /// In file order; the first matching rule decides.
     var rules: [PolicyRule] = []
+    /// `policy.resources`: which resource URIs may be read or subscribed to (default: all).
+    var resources: ResourcePolicy?
 
-    static let keys = ["default", "allow", "approve", "deny", "rules"]
+    static let keys = ["default", "allow", "approve", "deny", "rules", "resources"]
 
     init(
         defaultAction: PolicyAction? = nil, allow: [ToolGlob] = [], approve: [ToolGlob] = [], deny: [ToolGlob] = [],
@@ -29,6 +31,21 @@ struct PolicyConfig: Sendable, Equatable {
         allow = try Self.globs(node.child("allow"))
         approve = try Self.globs(node.child("approve"))
         deny = try Self.globs(node.child("deny"))
+        if let resourcesNode = node.child("resources") {
+            try resourcesNode.object(allowedKeys: ["allow", "deny", "default"])
+            var policy = ResourcePolicy(path: resourcesNode.path)
+            policy.allow = try Self.globs(resourcesNode.child("allow"))
+            policy.deny = try Self.globs(resourcesNode.child("deny"))
+            if let defaultNode = resourcesNode.child("default") {
+                let action = try defaultNode.oneOf(PolicyAction.self, noun: "action")
+                guard action != .approve else {
+                    throw defaultNode.error(
+                        .invalidValue, "resources can only be allowed or denied; allowed: allow, deny")
+                }
+                policy.defaultAction = action
+            }
+            resources = policy
+        }
         if let rulesNode = node.child("rules") {
             guard rulesNode.value.arrayValue != nil else { throw rulesNode.typeError(expected: "an array of rules") }
             for ruleNode in try rulesNode.elements() {

@@ -1,0 +1,232 @@
+import MCPWire
+
+/// Everything besides tools that a target offers, carried through: prompts, resources, completion,
+/// logging, progress, resource updates, and requests a target makes of the client.
+extension HubRouter {
+    static let logLevels = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+
+    /// What the hub tells targets it can do as their client: what it can pass on to a client that
+    /// declares it (a target's request for something the client lacks is answered -32601).
+    func targetFacingCapabilities() -> JSONObject {
+        ["elicitation": ["form": [:]], "sampling": [:], "roots": [:]]
+    }
+
+    /// The hub's capabilities for the client: tools always; the rest when some ready target has them.
+    func mergedCapabilities() -> JSONObject {
+        let ready = targets.filter { $0.state == .ready }
+        func any(_ key: String) -> Bool { ready.contains { $0.capabilities?[key] != nil } }
+        var capabilities: JSONObject = ["tools": ["listChanged": true]]
+        if any("prompts") { capabilities["prompts"] = ["listChanged": true] }
+        if any("resources") {
+            let subscribe = ready.contains { $0.capabilities?["resources"]?["subscribe"] == .bool(true) }
+            capabilities["resources"] = ["subscribe": .bool(subscribe), "listChanged": true]
+        }
+        if any("completions") { capabilities["completions"] = [:] }
+        if any("logging") { capabilities["logging"] = [:] }
+        return capabilities
+    }
+
+    // MARK: - Client requests routed to one target
+
+    /// Sends a client request to `target` under a hub-side id. A client progress token is swapped for
+    /// a hub token, so a target can only report progress on requests the hub sent it.
+    func forwardRequest(
+        _ request: JSONRPCMessage.Request, method: String, params: JSONObject, to target: TargetSession, label: String
+    ) {
+        var params = params
+        var clientToken: JSONValue?
+        if case .object(var meta)? = params["_meta"], let token = meta["progressToken"] {
+            nextProgressToken += 1
+            clientToken = token
+            meta["progressToken"] = .string("mcp-firewall-hub/progress/\(nextProgressToken)")
+            params["_meta"] = .object(meta)
+        }
+        let hubID = target.send(
+            method: method, params: params, purpose: .clientCall(clientID: request.id, exposedName: label, timer: nil))
+        if let clientToken, case .string(let hubToken)? = params["_meta"]?["progressToken"] {
+            target.progressTokens[hubToken] = (clientToken, hubID)
+        }
+        let timer = startTimer(
+            after: Double(target.config.timeouts.callSeconds), .call(target: target.index, hubID: hubID))
+        target.setTimer(timer, for: hubID)
+    }
+
+    /// The ready target called `server`, or an error answer to `request` and nil.
+    private func readyTarget(_ server: String, for request: JSONRPCMessage.Request, label: String) -> TargetSession? {
+        guard let target = targets.first(where: { $0.name == server }), target.state == .ready else {
+            respond(
+                request.id,
+                error: JSONRPCError(
+                    code: JSONRPCError.targetUnavailableCode, message: "\(label): server \"\(server)\" is not available"
+                ))
+            return nil
+        }
+        return target
+    }
+
+    func handlePromptsGet(_ request: JSONRPCMessage.Request) {
+        guard var params = request.params, case .string(let name)? = params["name"] else {
+            respond(request.id, error: .invalidParams("prompts/get needs \"name\" (a string)"))
+            return
+        }
+        guard let entry = promptCatalog.resolve(name) else {
+            respond(request.id, error: .invalidParams("Unknown prompt: \(name)"))
+            return
+        }
+        guard let target = readyTarget(entry.server, for: request, label: name) else { return }
+        params["name"] = .string(entry.tool)
+        forwardRequest(request, method: request.method, params: params, to: target, label: name)
+    }
+
+    /// `resources/read`, `resources/subscribe`, `resources/unsubscribe`: routed by URI, under the
+    /// server's resource policy (a denied URI never reaches the target).
+    func handleResourceRequest(_ request: JSONRPCMessage.Request) {
+        guard var params = request.params, case .string(let uri)? = params["uri"] else {
+            respond(request.id, error: .invalidParams("\(request.method) needs \"uri\" (a string)"))
+            return
+        }
+        guard let owner = resourceMap.route(uri) else {
+            respond(
+                request.id,
+                error: JSONRPCError(code: -32002, message: "Resource not found: \(uri)", data: ["uri": .string(uri)]))
+            return
+        }
+        if let policy = config.server(named: owner.server)?.policy.resources {
+            let (allowed, rule) = policy.decide(uri: owner.uri)
+            if !allowed {
+                log.info("\(request.method) \(uri) → deny (\(rule))")
+                respond(request.id, error: .invalidParams("\(uri) is denied by the firewall policy (\(rule))"))
+                return
+            }
+        }
+        guard let target = readyTarget(owner.server, for: request, label: uri) else { return }
+        params["uri"] = .string(owner.uri)
+        forwardRequest(request, method: request.method, params: params, to: target, label: uri)
+    }
+
+    func handleCompletion(_ request: JSONRPCMessage.Request) {
+        guard var params = request.params, case .object(var ref)? = params["ref"] else {
+            respond(request.id, error: .invalidParams("completion/complete needs \"ref\""))
+            return
+        }
+        let server: String
+        switch (ref["type"]?.stringValue, ref["name"]?.stringValue, ref["uri"]?.stringValue) {
+        case ("ref/prompt", let name?, _):
+            guard let entry = promptCatalog.resolve(name) else {
+                respond(request.id, error: .invalidParams("Unknown prompt: \(name)"))
+                return
+            }
+            server = entry.server
+            ref["name"] = .string(entry.tool)
+        case ("ref/resource", _, let uri?):
+            guard let owner = resourceMap.route(uri) else {
+                respond(request.id, error: .invalidParams("no server offers \(uri)"))
+                return
+            }
+            server = owner.server
+            ref["uri"] = .string(owner.uri)
+        default:
+            respond(
+                request.id, error: .invalidParams("ref must be a ref/prompt with a name or a ref/resource with a uri"))
+            return
+        }
+        guard let target = readyTarget(server, for: request, label: "completion/complete") else { return }
+        params["ref"] = .object(ref)
+        forwardRequest(request, method: request.method, params: params, to: target, label: "completion/complete")
+    }
+
+    /// `logging/setLevel`: remembered, and passed to every target that logs.
+    func handleSetLevel(_ request: JSONRPCMessage.Request) {
+        guard case .string(let level)? = request.params?["level"], Self.logLevels.contains(level) else {
+            respond(
+                request.id,
+                error: .invalidParams("level must be one of " + Self.logLevels.joined(separator: ", ")))
+            return
+        }
+        clientLogLevel = level
+        for target in targets where target.state == .ready && target.capabilities?["logging"] != nil {
+            target.send(method: "logging/setLevel", params: ["level": .string(level)], purpose: .internalRequest)
+        }
+        respond(request.id, result: .object(JSONObject()))
+    }
+
+    // MARK: - From targets
+
+    func handleTargetNotification(_ target: TargetSession, _ notification: JSONRPCMessage.Notification) {
+        switch notification.method {
+        case "notifications/tools/list_changed": relist(target, [.tools])
+        case "notifications/prompts/list_changed": relist(target, [.prompts])
+        case "notifications/resources/list_changed": relist(target, [.resources, .resourceTemplates])
+        case "notifications/progress":
+            guard var params = notification.params, case .string(let token)? = params["progressToken"],
+                let mapping = target.progressTokens[token]
+            else { return }  // progress for nothing this target was asked: dropped
+            params["progressToken"] = mapping.clientToken
+            sendToClient(.notification(.init(method: notification.method, params: params)))
+        case "notifications/message":
+            guard declaredCapabilities["logging"] != nil, var params = notification.params else { return }
+            let logger = params["logger"]?.stringValue.map { "\(target.name)/\($0)" } ?? target.name
+            params["logger"] = .string(logger)
+            sendToClient(.notification(.init(method: notification.method, params: params)))
+        case "notifications/resources/updated":
+            guard var params = notification.params, case .string(let uri)? = params["uri"] else { return }
+            params["uri"] = .string(resourceMap.exposedURI(server: target.name, uri: uri))
+            sendToClient(.notification(.init(method: notification.method, params: params)))
+        case "notifications/cancelled":
+            // The target withdrew a request it had sent the client.
+            guard let id = notification.params?["requestId"].flatMap(RequestID.init(json:)),
+                let hubID = target.requestsToClient.first(where: { $0.value == id })?.key
+            else { return }
+            target.requestsToClient[hubID] = nil
+            pendingTargetRequests[hubID] = nil
+            sendToClient(.notification(.init(method: notification.method, params: ["requestId": .string(hubID)])))
+        default:
+            log.debug("[\(target.name)] ignored notification \(notification.method)")
+        }
+    }
+
+    /// A request a target makes of its client. `ping` is answered here; `elicitation/create`,
+    /// `sampling/createMessage` and `roots/list` go to the client under a hub id when it declared the
+    /// capability; anything else gets -32601.
+    func handleTargetRequest(_ target: TargetSession, _ request: JSONRPCMessage.Request) {
+        let capability: String
+        switch request.method {
+        case "ping":
+            target.respond(.result(request.id, .object(JSONObject())))
+            return
+        case "elicitation/create": capability = "elicitation"
+        case "sampling/createMessage": capability = "sampling"
+        case "roots/list": capability = "roots"
+        default:
+            target.respond(.error(request.id, .methodNotFound(request.method)))
+            return
+        }
+        guard clientCapabilities?[capability] != nil else {
+            target.respond(.error(request.id, .methodNotFound("\(request.method) (the client does not support it)")))
+            return
+        }
+        var params = request.params ?? JSONObject()
+        if capability == "elicitation" {
+            // The human must always see which server is asking.
+            let message = params["message"]?.stringValue ?? ""
+            params["message"] = .string("[\(target.name)] " + message)
+        }
+        nextHubRequest += 1
+        let hubID = "mcp-firewall-hub/target/\(nextHubRequest)"
+        pendingTargetRequests[hubID] = (target.index, target.generation, request.id)
+        target.requestsToClient[hubID] = request.id
+        sendToClient(.request(.init(id: .string(hubID), method: request.method, params: params)))
+    }
+
+    /// The client answered a request a target made: pass the answer back under the target's own id.
+    /// Returns false when `id` is not such a request.
+    func routeAnswerToTarget(_ id: String, _ response: JSONRPCMessage.Response) -> Bool {
+        guard let pending = pendingTargetRequests.removeValue(forKey: id) else { return false }
+        let target = targets[pending.target]
+        guard target.generation == pending.generation, target.requestsToClient.removeValue(forKey: id) != nil else {
+            return true  // the target restarted or withdrew the request: nobody to tell
+        }
+        target.respond(JSONRPCMessage.Response(id: pending.id, outcome: response.outcome))
+        return true
+    }
+}

@@ -79,9 +79,13 @@ private final class ServerUnderTest {
     private let stdinPipe = Pipe()
     private let stdoutPipe = Pipe()
     private let inbox = LineInbox()
+    /// The server's stderr lines, when captured (else stderr is inherited, for debugging).
+    private let stderrInbox: LineInbox?
     private var nextID = 1
 
-    init(_ binary: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    init(
+        _ binary: String, arguments: [String] = [], environment: [String: String] = [:], captureStderr: Bool = false
+    ) throws {
         process.executableURL = URL(fileURLWithPath: DemoBinaries.path(binary))
         process.arguments = arguments
         // Start from the test's environment without any DEMO_* knobs, so only `environment` sets them.
@@ -89,8 +93,31 @@ private final class ServerUnderTest {
         process.environment = inherited.merging(environment) { $1 }
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
+        let stderrPipe = captureStderr ? Pipe() : nil
+        if let stderrPipe { process.standardError = stderrPipe }
+        // Foundation's pipes are inheritable; tests run in parallel, so a server another test starts
+        // could otherwise keep our ends open and hold off this server's EOFs.
+        for pipe in [stdinPipe, stdoutPipe] + (stderrPipe.map { [$0] } ?? []) {
+            for fd in [pipe.fileHandleForReading.fileDescriptor, pipe.fileHandleForWriting.fileDescriptor] {
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+        }
         try process.run()
         inbox.startReading(fd: stdoutPipe.fileHandleForReading.fileDescriptor)
+        stderrInbox = stderrPipe.map { pipe in
+            let inbox = LineInbox()
+            inbox.startReading(fd: pipe.fileHandleForReading.fileDescriptor)
+            return inbox
+        }
+    }
+
+    /// Waits for a captured stderr line containing `text` (the server logs decisions there).
+    func waitForStderr(containing text: String) throws {
+        guard let stderrInbox else { throw DemoTestFailure(description: "stderr is not captured") }
+        while let line = try stderrInbox.next() {
+            if String(decoding: line, as: UTF8.self).contains(text) { return }
+        }
+        throw DemoTestFailure(description: "server stderr ended without a line containing \"\(text)\"")
     }
 
     func send(_ message: JSONValue) throws {
@@ -470,7 +497,8 @@ extension DemoServerTests {
     func cancelledCallStopsAndIsNeverAnswered() throws {
         let journal = temporaryJournal()
         defer { try? FileManager.default.removeItem(at: journal) }
-        let server = try ServerUnderTest("demo-payments", environment: ["DEMO_JOURNAL": journal.path])
+        let server = try ServerUnderTest(
+            "demo-payments", environment: ["DEMO_JOURNAL": journal.path], captureStderr: true)
         defer { server.finish() }
         _ = try server.initialize()
 
@@ -486,14 +514,13 @@ extension DemoServerTests {
                 "jsonrpc": "2.0", "method": "notifications/cancelled",
                 "params": ["requestId": .int(slowID), "reason": "test"],
             ])
+        // The server logs its decision once the tool has stopped; a response sent before that log
+        // line would come before the ping's answer.
+        try server.waitForStderr(containing: "not answering tools/call \(slowID) (export_report)")
         let ping = try server.exchange("ping")
         #expect(ping.response["result"] == [:])
         #expect(ping.others.allSatisfy { $0["method"] == "notifications/progress" })
-
-        #expect(server.finish() == 0)  // waits for the tool thread, which stops early
-        var late: [JSONValue] = []
-        while let message = try server.readMessage() { late.append(message) }
-        #expect(!late.contains { $0["id"] == .int(slowID) })
+        #expect(server.finish() == 0)
         let entries = try journalEntries(journal)
         #expect(entries.first?["tool"] == "export_report")
         #expect(entries.contains(["server": "demo-payments", "cancelled": .int(slowID)]))
@@ -501,7 +528,7 @@ extension DemoServerTests {
 
     @Test(.enabled(if: notesBuilt))
     func toolsAskTheClientAndGetItsAnswers() throws {
-        let server = try ServerUnderTest("demo-notes")
+        let server = try ServerUnderTest("demo-notes", captureStderr: true)
         defer { server.finish() }
         _ = try server.initialize(capabilities: ["elicitation": [:], "roots": [:], "sampling": [:]])
 
@@ -556,10 +583,11 @@ extension DemoServerTests {
         #expect(unanswered["method"] == "elicitation/create")
         try server.send(
             ["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": .int(waiting)]])
+        try server.waitForStderr(containing: "not answering tools/call \(waiting) (ask_user)")
         try server.respond(to: unanswered, result: ["action": "accept", "content": ["answer": "too late"]])
+        try server.waitForStderr(containing: "ignoring a response with id \"\(unanswered["id"]?.stringValue ?? "?")\"")
         #expect(try server.exchange("ping").others.isEmpty)
         #expect(server.finish() == 0)
-        #expect(try server.readMessage() == nil)
     }
 
     @Test(.enabled(if: paymentsBuilt))

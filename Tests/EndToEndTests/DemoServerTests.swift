@@ -37,8 +37,18 @@ private final class LineInbox: Sendable {
     private let state = Mutex(State())
     private let available = DispatchSemaphore(value: 0)
 
-    func startReading(fd: Int32) {
+    /// Reads a private duplicate of `fd` until EOF, then closes it. (Reading `fd` itself would let
+    /// this thread outlive the Pipe that closes it on deinit, and then read whatever pipe of another
+    /// test reuses the number.)
+    func startReading(fd borrowed: Int32) {
+        let fd = fcntl(borrowed, F_DUPFD_CLOEXEC, 0)
+        guard fd >= 0 else {
+            state.withLock { $0.closed = true }
+            available.signal()
+            return
+        }
         Thread.detachNewThread { [self] in
+            defer { close(fd) }
             var pending: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 65536)
             while true {
@@ -120,7 +130,16 @@ private final class ServerUnderTest {
         throw DemoTestFailure(description: "server stderr ended without a line containing \"\(text)\"")
     }
 
+    /// The last messages sent (">") and received ("<"), for hang-guard failures.
+    private var transcript: [String] = []
+
+    private func note(_ direction: String, _ message: JSONValue) {
+        transcript.append("\(direction) \(message.serialized().prefix(300))")
+        if transcript.count > 12 { transcript.removeFirst() }
+    }
+
     func send(_ message: JSONValue) throws {
+        note(">", message)
         var bytes = message.serializedBytes()
         bytes.append(0x0A)
         try stdinPipe.fileHandleForWriting.write(contentsOf: Data(bytes))
@@ -146,8 +165,16 @@ private final class ServerUnderTest {
     }
 
     func readMessage() throws -> JSONValue? {
-        guard let line = try inbox.next() else { return nil }
-        return try JSONParser.parse(line)
+        let line: [UInt8]?
+        do {
+            line = try inbox.next()
+        } catch {
+            throw DemoTestFailure(description: "\(error); last messages:\n" + transcript.joined(separator: "\n"))
+        }
+        guard let line else { return nil }
+        let message = try JSONParser.parse(line)
+        note("<", message)
+        return message
     }
 
     /// A fresh integer request id.

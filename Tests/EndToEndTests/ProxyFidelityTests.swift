@@ -56,7 +56,8 @@ import Testing
         let names = (try await hub.call("prompts/list"))["prompts"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
         #expect(names?.contains("payments.refund_email") == true)
         #expect(names?.contains("notes.summarize_note") == true)
-        let prompt = try await hub.call("prompts/get", params: ["name": "notes.summarize_note", "arguments": ["title": "welcome"]])
+        let prompt = try await hub.call(
+            "prompts/get", params: ["name": "notes.summarize_note", "arguments": ["title": "welcome"]])
         #expect((prompt["messages"]?.arrayValue?.count ?? 0) > 0)
         let unknown = try await hub.request("prompts/get", params: ["name": "notes.nope"])
         #expect(unknown.outcome.errorCode == -32602)
@@ -69,7 +70,9 @@ import Testing
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
         _ = try await hub.initialize()
-        let uris = (try await hub.call("resources/list"))["resources"]?.arrayValue?.compactMap { $0["uri"]?.stringValue }
+        let uris = (try await hub.call("resources/list"))["resources"]?.arrayValue?.compactMap {
+            $0["uri"]?.stringValue
+        }
         #expect(uris?.contains("notes://index") == true)
         let templates = (try await hub.call("resources/templates/list"))["resourceTemplates"]?.arrayValue
         #expect(templates?.contains { $0["uriTemplate"] == "notes://note/{title}" } == true)
@@ -92,7 +95,9 @@ import Testing
             return
         }
         #expect(error.message.contains("servers.notes.policy.resources.deny[0]"))
-        let uris = (try await hub.call("resources/list"))["resources"]?.arrayValue?.compactMap { $0["uri"]?.stringValue }
+        let uris = (try await hub.call("resources/list"))["resources"]?.arrayValue?.compactMap {
+            $0["uri"]?.stringValue
+        }
         #expect(uris?.contains("notes://index") == true)
         #expect(uris?.contains { $0.hasPrefix("notes://note/") } == false)
         #expect(try await hub.call("resources/read", params: ["uri": "notes://index"])["contents"] != nil)
@@ -109,7 +114,9 @@ import Testing
         #expect(updated.params?["uri"] == "notes://note/welcome")
         _ = try await callTool(hub, "notes.write_note", ["title": "brand-new", "body": "x"])
         _ = try await nextNotification(hub, "notifications/resources/list_changed")
-        let uris = (try await hub.call("resources/list"))["resources"]?.arrayValue?.compactMap { $0["uri"]?.stringValue }
+        let uris = (try await hub.call("resources/list"))["resources"]?.arrayValue?.compactMap {
+            $0["uri"]?.stringValue
+        }
         #expect(uris?.contains("notes://note/brand-new") == true)
     }
 

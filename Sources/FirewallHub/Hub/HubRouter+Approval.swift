@@ -18,7 +18,9 @@ extension HubRouter {
         let call = FrozenCall(
             server: target.name, tool: entry.tool, exposedName: entry.exposedName, arguments: arguments,
             meta: request.params?["_meta"]?.objectValue, rule: rule)
-        let clientElicitation = ElicitationPrompt.clientSupportsForm(clientCapabilities)
+        if holdForModernClient(request, call: call) { return }
+        // A modern client is never sent server→client requests (MRTR replaced them).
+        let clientElicitation = ElicitationPrompt.clientSupportsForm(clientCapabilities) && !isModern(request.id)
         switch ApprovalChannel.choose(approval, clientElicitation: clientElicitation) {
         case .elicitation:
             askThroughElicitation(request, call: call, timeoutSeconds: approval.elicitationTimeoutSeconds)

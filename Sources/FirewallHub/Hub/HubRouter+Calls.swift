@@ -60,6 +60,10 @@ extension HubRouter {
                 forward(request, to: target, entry: entry, arguments: arguments, meta: params["_meta"]?.objectValue)
                 return
             }
+            let call = FrozenCall(
+                server: target.name, tool: entry.tool, exposedName: entry.exposedName, arguments: arguments,
+                meta: params["_meta"]?.objectValue, rule: decision.rule)
+            if resumeModernApproval(request, call: call, target: target) { return }
             hold(request, target: target, entry: entry, arguments: arguments, rule: decision.rule)
         }
     }

@@ -22,6 +22,7 @@ extension HubRouter {
             respond(request.id, error: .internalError("the hub is shutting down"))
             return
         }
+        guard admitModernRequest(request) else { return }
         dispatchClientRequest(request)
     }
 
@@ -50,6 +51,7 @@ extension HubRouter {
         }
         switch request.method {
         case "initialize": handleInitialize(request)
+        case "server/discover": handleDiscover(request)
         case "tools/call": handleToolsCall(request)
         case "prompts/get": handlePromptsGet(request)
         case "resources/read", "resources/subscribe", "resources/unsubscribe": handleResourceRequest(request)
@@ -66,7 +68,7 @@ extension HubRouter {
 
     /// The methods the hub serves, each with the capability it belongs to ("" = always there).
     static let capabilityNeeded: [String: String] = [
-        "initialize": "", "tools/list": "", "tools/call": "",
+        "initialize": "", "server/discover": "", "tools/list": "", "tools/call": "",
         "prompts/list": "prompts", "prompts/get": "prompts",
         "resources/list": "resources", "resources/templates/list": "resources", "resources/read": "resources",
         "resources/subscribe": "resources", "resources/unsubscribe": "resources",
@@ -80,6 +82,7 @@ extension HubRouter {
         case "notifications/cancelled":
             if let id = notification.params?["requestId"].flatMap(RequestID.init(json:)) {
                 cancelClientRequest(id)
+                modernRequests[id] = nil
             }
         default:
             log.debug("ignored client notification \(notification.method)")
@@ -110,7 +113,7 @@ extension HubRouter {
         respond(request.id, result: .object(result))
     }
 
-    private func hubInstructions() -> String {
+    func hubInstructions() -> String {
         let names =
             naming.namespaced
             ? "mcp-firewall-hub fronts several MCP servers; each tool is named <server>\(naming.separator)<tool>. "

@@ -34,6 +34,10 @@ extension HubRouter {
         _ request: JSONRPCMessage.Request, method: String, params: JSONObject, to target: TargetSession, label: String
     ) {
         var params = params
+        if isModern(request.id) {
+            // The client's envelope is for the hub; a target gets its own era's request.
+            params = ModernEnvelope.stripped(ModernResult.withoutRetryFields(params)) ?? JSONObject()
+        }
         var clientToken: JSONValue?
         if case .object(var meta)? = params["_meta"], let token = meta["progressToken"] {
             nextProgressToken += 1

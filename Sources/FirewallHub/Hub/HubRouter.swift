@@ -39,6 +39,11 @@ final class HubRouter {
     /// The level of the client's last `logging/setLevel`, re-sent to restarted targets.
     var clientLogLevel: String?
     var nextProgressToken = 0
+    /// In-flight client requests that carried the 2026-07-28 envelope.
+    var modernRequests: [RequestID: ModernClientRequest] = [:]
+    /// Seals `requestState` tokens of MRTR approvals; keyed per hub process.
+    let requestStateSeal = RequestStateSeal()
+    var requestStateLedger = RequestStateLedger()
     /// Requests targets sent the client, by the hub's id for them.
     var pendingTargetRequests: [String: (target: Int, generation: Int, id: RequestID)] = [:]
     var naming: ToolNaming
@@ -194,6 +199,10 @@ final class HubRouter {
     // MARK: - Client output
 
     func sendToClient(_ message: JSONRPCMessage) {
+        if case .response(let response) = message, !modernRequests.isEmpty {
+            clientOut?.write(JSONRPCMessage.response(modernized(response)).line())
+            return
+        }
         clientOut?.write(message.line())
     }
 

@@ -85,7 +85,7 @@ final class DemoSession: Sendable {
     }
 
     private func handle(request: JSONRPCMessage.Request) {
-        let offers = Offers(server)
+        let offers = DemoOffers(server)
         switch request.method {
         case "initialize":
             initialize(request)
@@ -137,7 +137,7 @@ final class DemoSession: Sendable {
             }
             var result = JSONObject()
             result["protocolVersion"] = .string(version)
-            result["capabilities"] = .object(Offers(server).capabilities)
+            result["capabilities"] = .object(DemoOffers(server).capabilities)
             result["serverInfo"] = ["name": .string(server.name), "version": .string(server.version)]
             if let instructions = server.instructions { result["instructions"] = .string(instructions) }
             send(.result(request.id, .object(result)))
@@ -165,7 +165,7 @@ final class DemoSession: Sendable {
 }
 
 /// Which optional capabilities a server declares, derived from what it offers.
-struct Offers {
+struct DemoOffers {
     let server: DemoServer
 
     init(_ server: DemoServer) { self.server = server }

@@ -43,6 +43,14 @@ struct ServerConfig: Sendable, Equatable {
     var approval: ApprovalOverrides?
     /// Per-server timeouts merged over the global ones.
     var timeouts: TimeoutConfig
+    /// `protocol`: how to open the session. `auto` probes with `server/discover` and falls back to
+    /// `initialize`; `legacy` skips the probe (for servers that mishandle an unknown first request).
+    var protocolMode: ProtocolMode = .auto
+
+    enum ProtocolMode: String, Sendable, CaseIterable {
+        case auto
+        case legacy
+    }
 }
 
 extension ServerConfig: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {

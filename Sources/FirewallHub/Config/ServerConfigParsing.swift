@@ -2,7 +2,7 @@ import Foundation
 
 extension ServerConfig {
     static let keys = [
-        "command", "args", "env", "cwd", "policy", "timeouts", "approval", "disabled", "description",
+        "command", "args", "env", "cwd", "policy", "timeouts", "approval", "disabled", "description", "protocol",
     ]
     static let maxNameLength = 32
 
@@ -100,10 +100,14 @@ extension ServerConfig {
                 try TimeoutConfig(node: n, base: context.timeouts)
             } ?? context.timeouts
 
+        let protocolMode =
+            try node.child("protocol")?.oneOf(ServerConfig.ProtocolMode.self, noun: "protocol") ?? .auto
         if disabled { return nil }
-        return ServerConfig(
+        var server = ServerConfig(
             name: name, jsonPath: node.path, command: command, args: args, env: env, cwd: cwd, policy: policy,
             approval: approval, timeouts: timeouts)
+        server.protocolMode = protocolMode
+        return server
     }
 
     private static func validateName(_ name: String, node: ConfigNode) throws(ConfigError) {

@@ -17,6 +17,10 @@ enum HubEvent: Sendable {
 /// Why a timer was set.
 enum TimerPurpose: Sendable {
     case startup(target: Int, generation: Int)
+    /// The client has waited long enough for slow targets: answer with the ones that are ready.
+    case startupGrace
+    /// The `server/discover` probe of a target went unanswered: it is legacy.
+    case probe(target: Int, generation: Int)
     case call(target: Int, hubID: Int)
     case shutdownGrace
     /// An exited target's restart, delayed by the restart backoff.

@@ -81,7 +81,9 @@ extension HubRouter {
 
     /// The client answered a request the hub sent it. Late, duplicate or unknown answers are dropped.
     func handleClientResponse(_ response: JSONRPCMessage.Response) {
-        if case .string(let id)? = response.id, routeAnswerToTarget(id, response) { return }
+        if case .string(let id)? = response.id, routeAnswerToTarget(id, response) || routeAnswerToBridge(id, response) {
+            return
+        }
         guard case .string(let id)? = response.id, let wait = pendingElicitations.removeValue(forKey: id) else {
             log.debug("ignored a client response to unknown id \(response.id?.description ?? "null")")
             return

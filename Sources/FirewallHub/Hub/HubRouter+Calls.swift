@@ -27,6 +27,7 @@ extension HubRouter {
             respond(request.id, error: .invalidParams("Unknown tool: \(name)"))
             return
         }
+        if resumeReverseBridge(request, server: entry.server, tool: entry.tool, arguments: arguments) { return }
         if target.isExited {
             if let refusal = restartForCall(target) {
                 respond(request.id, error: JSONRPCError(code: JSONRPCError.targetUnavailableCode, message: refusal))

@@ -40,7 +40,7 @@ extension HubRouter {
         }
         // Everything else answers from the merged state: it waits for the first start-up (the
         // `initialize` answer declares the merged capabilities), and a call waits for its target's restart.
-        if !allSettled || (request.method == "tools/call" && restartingTarget(for: request) != nil) {
+        if !startupAnswered || (request.method == "tools/call" && restartingTarget(for: request) != nil) {
             deferred.append(request)
             return
         }
@@ -152,15 +152,19 @@ extension HubRouter {
 
     /// Answers requests that waited for start-up, once every target is ready or has failed.
     func releaseDeferredIfSettled() {
-        guard allSettled else { return }
         if mode == .listTools {
-            finished = true
+            if allSettled { finished = true }
             return
         }
+        guard startupAnswered else { return }
         let waiting = deferred
         deferred = []
         for request in waiting { dispatchClientRequest(request) }
     }
+
+    /// Whether client requests are answered now: every target has started (or failed), or the client
+    /// has waited `startupGraceSeconds` for the slow ones.
+    var startupAnswered: Bool { allSettled || startupGraceOver }
 
     /// The target a `tools/call` names, when that target is restarting (so the call must wait).
     func restartingTarget(for request: JSONRPCMessage.Request) -> TargetSession? {

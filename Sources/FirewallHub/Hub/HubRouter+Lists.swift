@@ -60,6 +60,9 @@ extension HubRouter {
         rebuildCatalog()
         if target.generation > 1 {
             for kind in target.changedDuringStartup { notifyListChanged(kind) }
+        } else if startupGraceOver {
+            // A slow target the client's lists did not include yet.
+            for kind in ListKind.allCases where target.offers(kind) { notifyListChanged(kind) }
         }
         releaseDeferredIfSettled()
     }

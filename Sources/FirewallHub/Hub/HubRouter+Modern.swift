@@ -91,6 +91,13 @@ extension HubRouter {
             return true
         }
         if fields.requestState == nil { return false }
+        if let state = fields.requestState, isAllowedTargetRetry(call, requestState: state) {
+            // The target's own input round trip on a call the user approved: it goes to the target as is.
+            let entry = CatalogEntry(
+                exposedName: call.exposedName, server: call.server, tool: call.tool, definition: JSONObject())
+            forward(request, to: target, entry: entry, arguments: call.arguments, meta: call.meta)
+            return true
+        }
         switch ModernApprovalPrompt.resume(
             fields, call: call, seal: requestStateSeal, ledger: &requestStateLedger, now: now())
         {

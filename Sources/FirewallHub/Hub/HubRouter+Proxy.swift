@@ -13,6 +13,13 @@ extension HubRouter {
 
     /// The hub's capabilities for the client: tools always; the rest when some ready target has them.
     func mergedCapabilities() -> JSONObject {
+        if !allSettled {
+            // Some target is still starting: declare everything it might bring (lists may be empty).
+            return [
+                "tools": ["listChanged": true], "prompts": ["listChanged": true],
+                "resources": ["subscribe": true, "listChanged": true], "completions": [:], "logging": [:],
+            ]
+        }
         let ready = targets.filter { $0.state == .ready }
         func any(_ key: String) -> Bool { ready.contains { $0.capabilities?[key] != nil } }
         var capabilities: JSONObject = ["tools": ["listChanged": true]]
@@ -34,9 +41,13 @@ extension HubRouter {
         _ request: JSONRPCMessage.Request, method: String, params: JSONObject, to target: TargetSession, label: String
     ) {
         var params = params
-        if isModern(request.id) {
-            // The client's envelope is for the hub; a target gets its own era's request.
-            params = ModernEnvelope.stripped(ModernResult.withoutRetryFields(params)) ?? JSONObject()
+        if target.era == .legacy {
+            // The client's envelope (and MRTR fields) are for the hub; a legacy target gets a legacy request.
+            if isModern(request.id) {
+                params = ModernEnvelope.stripped(ModernResult.withoutRetryFields(params)) ?? JSONObject()
+            }
+        } else {
+            params = ModernEnvelope.stripped(params) ?? JSONObject()  // `send` stamps the hub's envelope
         }
         var clientToken: JSONValue?
         if case .object(var meta)? = params["_meta"], let token = meta["progressToken"] {
@@ -46,7 +57,9 @@ extension HubRouter {
             params["_meta"] = .object(meta)
         }
         let hubID = target.send(
-            method: method, params: params, purpose: .clientCall(clientID: request.id, exposedName: label, timer: nil))
+            method: method, params: params, purpose: .clientCall(clientID: request.id, exposedName: label, timer: nil),
+            clientCapabilities: bridgeableCapabilities(for: request))
+        target.forwardedParams[hubID] = (method, params)
         if let clientToken, case .string(let hubToken)? = params["_meta"]?["progressToken"] {
             target.progressTokens[hubToken] = (clientToken, hubID)
         }
@@ -148,7 +161,8 @@ extension HubRouter {
             return
         }
         clientLogLevel = level
-        for target in targets where target.state == .ready && target.capabilities?["logging"] != nil {
+        for target in targets
+        where target.state == .ready && target.era == .legacy && target.capabilities?["logging"] != nil {
             target.send(method: "logging/setLevel", params: ["level": .string(level)], purpose: .internalRequest)
         }
         respond(request.id, result: .object(JSONObject()))
@@ -205,6 +219,7 @@ extension HubRouter {
             target.respond(.error(request.id, .methodNotFound(request.method)))
             return
         }
+        if askModernClientForTargetInput(target, request, capability: capability) { return }
         guard clientCapabilities?[capability] != nil else {
             target.respond(.error(request.id, .methodNotFound("\(request.method) (the client does not support it)")))
             return

@@ -5,6 +5,7 @@ import MCPWire
 extension HubRouter {
     func startAllTargets() {
         for target in targets { startTarget(target) }
+        if mode == .serve { _ = startTimer(after: Self.startupGraceSeconds, .startupGrace) }
         releaseDeferredIfSettled()
     }
 
@@ -34,13 +35,48 @@ extension HubRouter {
         target.state = .initializing
         target.startupTimer = startTimer(
             after: Double(target.config.timeouts.startupSeconds), .startup(target: index, generation: generation))
-        var clientInfo = JSONObject()
-        clientInfo["name"] = .string(HubVersion.name)
-        clientInfo["version"] = .string(HubVersion.version)
+        target.era = .legacy
+        if target.config.protocolMode == .legacy {
+            sendInitialize(target)
+        } else {
+            probe(target)
+        }
+    }
+
+    /// The 2026-07-28 stdio probe: `server/discover` first. A `DiscoverResult` naming 2026-07-28 (or a
+    /// -32022 that lists it) means modern; any other answer, or none within the probe time, means
+    /// legacy, and the hub falls back to `initialize`.
+    func probe(_ target: TargetSession) {
+        let meta = ModernEnvelope.meta(
+            protocolVersion: ModernEnvelope.modernVersions[0], clientCapabilities: [:],
+            clientInfo: Self.hubServerInfo)
+        target.send(method: ModernMethods.discover, params: ["_meta": .object(meta)], purpose: .discover)
+        let seconds = min(3.0, Double(target.config.timeouts.startupSeconds) / 3)
+        target.probeTimer = startTimer(after: seconds, .probe(target: target.index, generation: target.generation))
+    }
+
+    func probeEnded(_ target: TargetSession, modern discover: JSONObject?) {
+        guard target.state == .initializing, target.probeTimer != nil else { return }  // decided already
+        cancelTimer(target.probeTimer)
+        target.probeTimer = nil
+        guard let discover else {
+            log.debug("[\(target.name)] no 2026-07-28 answer to server/discover; using initialize")
+            sendInitialize(target)
+            return
+        }
+        target.era = .modern
+        target.capabilities = discover["capabilities"]?.objectValue ?? ["tools": [:]]
+        target.instructions = discover["instructions"]?.stringValue
+        target.serverInfo = discover["_meta"]?[ModernEnvelope.serverInfoKey]
+        log.debug("[\(target.name)] speaks 2026-07-28")
+        startListing(target)
+    }
+
+    func sendInitialize(_ target: TargetSession) {
         var params = JSONObject()
         params["protocolVersion"] = .string(ProtocolVersion.latestLegacy)
         params["capabilities"] = .object(targetFacingCapabilities())
-        params["clientInfo"] = .object(clientInfo)
+        params["clientInfo"] = .object(Self.hubServerInfo)
         target.send(method: "initialize", params: params, purpose: .initialize)
     }
 
@@ -101,6 +137,24 @@ extension HubRouter {
             return
         }
         switch purpose {
+        case .discover:
+            var modern: JSONObject?
+            switch response.outcome {
+            case .result(let result):
+                if result["supportedVersions"]?.arrayValue?.contains(.string(ModernEnvelope.modernVersions[0])) == true
+                {
+                    modern = result.objectValue
+                }
+            case .error(let error):
+                if error.code == JSONRPCError.unsupportedProtocolVersionCode,
+                    error.data?["supported"]?.arrayValue?.contains(.string(ModernEnvelope.modernVersions[0])) == true
+                {
+                    modern = ["capabilities": ["tools": [:]]]
+                }
+            }
+            probeEnded(target, modern: modern)
+        case .bridged(let nonce):
+            stashBridgedAnswer(nonce, response.outcome)
         case .initialize:
             switch response.outcome {
             case .error(let error):
@@ -118,10 +172,13 @@ extension HubRouter {
             }
         case .list(let kind):
             handleListPage(target, kind: kind, response)
-        case .clientCall(let clientID, _, let timer):
+        case .clientCall(let clientID, let label, let timer):
             cancelTimer(timer)
-            if case .number(let lexeme) = id, let hubID = Int(lexeme) { target.forgetProgress(hubID: hubID) }
-            sendToClient(.response(JSONRPCMessage.Response(id: clientID, outcome: response.outcome)))
+            guard case .number(let lexeme) = id, let hubID = Int(lexeme) else { return }
+            target.forgetProgress(hubID: hubID)
+            let forwarded = target.forwardedParams.removeValue(forKey: hubID)
+            deliverTargetAnswer(
+                target, clientID: clientID, label: label, forwarded: forwarded, outcome: response.outcome)
         case .internalRequest:
             if case .error(let error) = response.outcome {
                 log.debug("[\(target.name)] a hub request failed: \(error.message)")

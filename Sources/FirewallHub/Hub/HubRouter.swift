@@ -39,11 +39,22 @@ final class HubRouter {
     /// The level of the client's last `logging/setLevel`, re-sent to restarted targets.
     var clientLogLevel: String?
     var nextProgressToken = 0
+    /// How long client requests wait for slow targets before the hub answers with the ready ones.
+    static let startupGraceSeconds = 10.0
+    var startupGraceOver = false
     /// In-flight client requests that carried the 2026-07-28 envelope.
     var modernRequests: [RequestID: ModernClientRequest] = [:]
     /// Seals `requestState` tokens of MRTR approvals; keyed per hub process.
     let requestStateSeal = RequestStateSeal()
     var requestStateLedger = RequestStateLedger()
+    /// Input bridges between protocol eras (see HubRouter+Bridge).
+    var inputBridges: [Int: InputBridge] = [:]
+    var nextBridge = 0
+    var bridgeRequests: [String: (bridge: Int, key: String)] = [:]
+    var inputRounds: [RequestID: Int] = [:]
+    var reverseBridges: [String: ReverseBridge] = [:]
+    /// Calls (by digest) whose retries carry a modern target's own `requestState`, until when.
+    var mrtrAllowances: [String: Double] = [:]
     /// Requests targets sent the client, by the hub's id for them.
     var pendingTargetRequests: [String: (target: Int, generation: Int, id: RequestID)] = [:]
     var naming: ToolNaming
@@ -180,6 +191,17 @@ final class HubRouter {
 
     private func handleTimer(_ purpose: TimerPurpose) {
         switch purpose {
+        case .startupGrace:
+            startupGraceOver = true
+            if !allSettled {
+                let waiting = targets.filter { !$0.state.isSettled }.map(\.name).joined(separator: ", ")
+                log.warning(
+                    "still starting after \(Int(Self.startupGraceSeconds)) s: \(waiting); serving the others meanwhile")
+            }
+            releaseDeferredIfSettled()
+        case .probe(let index, let generation):
+            let target = targets[index]
+            if target.generation == generation { probeEnded(target, modern: nil) }
         case .startup(let index, let generation):
             let target = targets[index]
             guard target.generation == generation, !target.state.isSettled else { return }

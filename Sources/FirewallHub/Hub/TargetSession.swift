@@ -23,6 +23,8 @@ final class TargetSession {
 
     /// Why the hub sent a request to this target.
     enum Pending {
+        /// The 2026-07-28 probe: a `DiscoverResult` means a modern target; anything else, legacy.
+        case discover
         case initialize
         case list(ListKind)
         /// A client's request forwarded to this target (a `tools/call`, a confirmed replay of a held one,
@@ -30,6 +32,9 @@ final class TargetSession {
         case clientCall(clientID: RequestID, exposedName: String, timer: Int?)
         /// A request the hub makes on its own behalf whose answer needs no routing (`logging/setLevel`).
         case internalRequest
+        /// A client call whose client request was answered with an `InputRequiredResult` (the target asked
+        /// for input); its answer waits for the client's retry, under this bridge's nonce.
+        case bridged(String)
     }
 
     let index: Int
@@ -75,6 +80,11 @@ final class TargetSession {
     static func restartBackoff(recentStarts: Int) -> Double {
         recentStarts <= 0 ? 0 : 0.5 * Double(1 << min(recentStarts - 1, 6))
     }
+    /// The protocol era this process speaks (decided by the `server/discover` probe).
+    var era: ProtocolEra = .legacy
+    var probeTimer: Int?
+    /// Method and params of each forwarded client request, by hub id (for MRTR retries and bridges).
+    var forwardedParams: [Int: (method: String, params: JSONObject)] = [:]
     var serverInfo: JSONValue?
     var instructions: String?
     var capabilities: JSONObject?
@@ -110,11 +120,21 @@ final class TargetSession {
     }
 
     /// Sends a request with a fresh hub-side id and remembers why.
+    /// The hub's envelope on every request to a modern target (2026-07-28 has no handshake).
+    /// `clientCapabilities` is what the hub can pass on for this request: never an input request type
+    /// the client did not declare.
     @discardableResult
-    func send(method: String, params: JSONObject?, purpose: Pending) -> Int {
+    func send(method: String, params: JSONObject?, purpose: Pending, clientCapabilities: JSONObject = [:]) -> Int {
         let id = nextID
         nextID += 1
         pending[id] = purpose
+        var params = params
+        if era == .modern {
+            let meta = ModernEnvelope.meta(
+                protocolVersion: ModernEnvelope.modernVersions[0], clientCapabilities: clientCapabilities,
+                clientInfo: ["name": .string(HubVersion.name), "version": .string(HubVersion.version)])
+            params = ModernEnvelope.stamped(params, with: meta)
+        }
         let message = JSONRPCMessage.request(.init(id: .int(id), method: method, params: params))
         process?.write(message.line())
         return id
@@ -142,6 +162,10 @@ final class TargetSession {
         }
     }
 
+    func replacePending(_ id: Int, with purpose: Pending) {
+        if pending[id] != nil { pending[id] = purpose }
+    }
+
     func removePending(_ id: Int) -> Pending? {
         pending.removeValue(forKey: id)
     }
@@ -152,6 +176,7 @@ final class TargetSession {
             pending = [:]
             progressTokens = [:]
             requestsToClient = [:]
+            forwardedParams = [:]
         }
         return pending
     }

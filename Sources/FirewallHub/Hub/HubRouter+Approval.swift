@@ -126,6 +126,10 @@ extension HubRouter {
 
     /// The client cancelled a call whose approval prompt is open: close the prompt, never answer.
     func cancelApprovalWaits(for clientID: RequestID) {
+        for (id, bridge) in inputBridges where bridge.clientID == clientID {
+            inputBridges[id] = nil
+            bridgeRequests = bridgeRequests.filter { $0.value.bridge != id }
+        }
         for (id, wait) in pendingElicitations where wait.request.id == clientID {
             pendingElicitations[id] = nil
             cancelTimer(wait.timer)

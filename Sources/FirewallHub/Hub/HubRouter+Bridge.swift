@@ -167,6 +167,15 @@ extension HubRouter {
         return true
     }
 
+    /// Answers every call waiting for the client's answers to a bridge (shutdown).
+    func failInputBridges(reason: String) {
+        for (_, bridge) in inputBridges {
+            respond(bridge.clientID, error: JSONRPCError(code: JSONRPCError.targetUnavailableCode, message: reason))
+        }
+        inputBridges = [:]
+        bridgeRequests = [:]
+    }
+
     private func retryBridge(_ bridgeID: Int) {
         guard let bridge = inputBridges.removeValue(forKey: bridgeID) else { return }
         let target = targets[bridge.target]

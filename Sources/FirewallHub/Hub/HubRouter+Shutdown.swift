@@ -18,7 +18,7 @@ extension HubRouter {
 
     /// Client requests that still owe an answer: forwarded calls and requests waiting for a target.
     var inFlightClientRequests: Int {
-        deferred.count + targets.reduce(0) { $0 + $1.pendingClientCallCount }
+        deferred.count + inputBridges.count + targets.reduce(0) { $0 + $1.pendingClientCallCount }
     }
 
     /// Step 2: starts the grace period (serve mode; `listTools` just stops).
@@ -47,6 +47,7 @@ extension HubRouter {
         if unfinished > 0 {
             log.info("shutting down: \(unfinished) request(s) still in flight are answered with an error")
         }
+        failInputBridges(reason: "the hub is shutting down; the call was not finished")
         let waiting = deferred
         deferred = []
         for request in waiting {

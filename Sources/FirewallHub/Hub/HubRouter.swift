@@ -18,6 +18,8 @@ final class HubRouter {
     let mode: Mode
     let events: AsyncStream<HubEvent>
     let sink: AsyncStream<HubEvent>.Continuation
+    /// Fires `timers` into the event stream.
+    let deadlines: DeadlineTimer
     /// Monotonic seconds, injected so tests can drive expiry.
     let now: @Sendable () -> Double
 
@@ -84,6 +86,8 @@ final class HubRouter {
         self.mode = mode
         self.now = now
         (events, sink) = AsyncStream.makeStream(of: HubEvent.self)
+        let sink = self.sink
+        deadlines = DeadlineTimer { id in sink.yield(.timer(id)) }
         approvals = ApprovalStore(
             settings: ApprovalSettings(
                 ttlSeconds: Double(config.approval.codeTTLSeconds), maxAttempts: config.approval.maxAttempts,
@@ -94,6 +98,10 @@ final class HubRouter {
             self.policies[server.name] =
                 policies?[server.name] ?? PolicyEngine(server: server, defaults: config.defaults)
         }
+    }
+
+    deinit {
+        deadlines.stop()
     }
 
     static func monotonicSeconds() -> Double {
@@ -177,16 +185,13 @@ final class HubRouter {
         let id = nextTimer
         nextTimer += 1
         timers[id] = purpose
-        let sink = self.sink
-        Task.detached {
-            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-            sink.yield(.timer(id))
-        }
+        deadlines.schedule(id: id, after: seconds)
         return id
     }
 
     func cancelTimer(_ id: Int?) {
-        if let id { timers[id] = nil }
+        guard let id else { return }
+        if timers.removeValue(forKey: id) != nil { deadlines.cancel(id: id) }
     }
 
     private func handleTimer(_ purpose: TimerPurpose) {

@@ -42,11 +42,34 @@ final class FDWriter: Sendable {
         thread.start()
     }
 
+    /// Messages up to this size may be written on the caller's thread (see `write`).
+    static let inlineWriteLimit = 4096
+
     /// Enqueues bytes. Never blocks; silently dropped after `finish()` or once the fd is broken.
+    ///
+    /// A small message (≤ PIPE_BUF) with nothing queued and the writer thread idle is written right
+    /// here when `poll` says the fd is writable: a pipe then has room for PIPE_BUF bytes, so the write
+    /// completes at once and whole. That saves two thread wake-ups per message on the hot path.
     func write(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
         let mustWake = state.withLock { state -> Bool in
             guard !state.finishing, !state.broken else { return false }
+            if state.queue.isEmpty, state.writerSleeping, bytes.count <= Self.inlineWriteLimit {
+                switch writeInline(bytes) {
+                case .done:
+                    state.enqueued += 1
+                    state.written += 1
+                    return false
+                case .failed:
+                    state.broken = true
+                    return false
+                case .notNow(let rest):
+                    state.queue.append(rest)
+                    state.queuedBytes += rest.count
+                    state.enqueued += 1
+                    return takeSleeper(&state)
+                }
+            }
             state.queue.append(bytes)
             state.queuedBytes += bytes.count
             state.enqueued += 1
@@ -179,6 +202,23 @@ final class FDWriter: Sendable {
         }
         state.flushWaiters = waiting
         return ready
+    }
+
+    private enum InlineWrite {
+        case done
+        case failed
+        /// Not writable now (or a short write): these bytes go to the writer thread.
+        case notNow([UInt8])
+    }
+
+    private func writeInline(_ bytes: [UInt8]) -> InlineWrite {
+        var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        guard poll(&entry, 1, 0) == 1, entry.revents & Int16(POLLOUT) != 0 else { return .notNow(bytes) }
+        let count = bytes.withUnsafeBytes { buffer in systemWrite(fd, buffer.baseAddress!, buffer.count) }
+        if count == bytes.count { return .done }
+        if count > 0 { return .notNow(Array(bytes[count...])) }
+        if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { return .notNow(bytes) }
+        return .failed
     }
 
     /// Writes all bytes; false on any error other than EINTR (EPIPE included).

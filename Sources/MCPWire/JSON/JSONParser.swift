@@ -118,7 +118,9 @@ public struct JSONParser {
         if depth > maxDepth { throw fail(.tooDeep(limit: maxDepth)) }
         pos += 1  // {
         var object = JSONObject()
-        var seen = Set<String>()
+        // Duplicate keys: a linear scan of the keys so far for small objects (almost all MCP objects),
+        // a set once an object grows past 16 keys.
+        var seen: Set<String>?
         skipWhitespace()
         if try peek() == UInt8(ascii: "}") {
             pos += 1
@@ -129,7 +131,16 @@ public struct JSONParser {
             let keyStart = pos
             guard try peek() == UInt8(ascii: "\"") else { throw fail(.unexpectedByte(bytes[pos])) }
             let key = try parseString()
-            if !seen.insert(key).inserted { throw fail(.duplicateKey(key), at: keyStart) }
+            if var keys = seen {
+                if !keys.insert(key).inserted { throw fail(.duplicateKey(key), at: keyStart) }
+                seen = keys
+            } else if object.count < 16 {
+                if object.contains(key) { throw fail(.duplicateKey(key), at: keyStart) }
+            } else {
+                var keys = Set(object.keys)
+                if !keys.insert(key).inserted { throw fail(.duplicateKey(key), at: keyStart) }
+                seen = keys
+            }
             skipWhitespace()
             guard try peek() == UInt8(ascii: ":") else { throw fail(.unexpectedByte(bytes[pos])) }
             pos += 1

@@ -140,3 +140,36 @@ import Testing
         #expect(n.method == "notifications/initialized")
     }
 }
+
+@Suite struct JSONScanTests {
+    private func value(_ key: String, _ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        return JSONScan.valueRange(ofTopLevelKey: key, in: bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    @Test func findsTopLevelValuesOnly() {
+        let text = #"{"jsonrpc":"2.0","result":{"id":"inner","x":[{"id":9}],"s":"a\"id\":1"},"id" : 42 }"#
+        #expect(value("id", text) == "42")
+        #expect(value("jsonrpc", text) == #""2.0""#)
+        #expect(value("result", text)?.hasPrefix(#"{"id":"inner""#) == true)
+        #expect(value("missing", text) == nil)
+        #expect(value("id", #"{"id":"a}b","x":1}"#) == #""a}b""#)
+        #expect(value("id", #"{"x":{"y":"]"},"id":-0.5e3}"#) == "-0.5e3")
+        #expect(value("id", "[1]") == nil)
+    }
+
+    @Test func agreesWithTheParserOnRandomMessages() throws {
+        var generator = SystemRandomNumberGenerator()
+        for n in 0..<500 {
+            let id: JSONValue = n % 2 == 0 ? .int(n) : .string("r\(n)\"\\}")
+            var object = JSONObject()
+            object["jsonrpc"] = "2.0"
+            if Bool.random(using: &generator) { object["result"] = ["id": "decoy", "list": [1, "]", ["}"]]] }
+            object["id"] = id
+            object["tail"] = ["nested": ["id": 7]]
+            let bytes = JSONValue.object(object).serializedBytes()
+            let range = try #require(JSONScan.valueRange(ofTopLevelKey: "id", in: bytes))
+            #expect(try JSONParser.parse(Array(bytes[range])) == id)
+        }
+    }
+}

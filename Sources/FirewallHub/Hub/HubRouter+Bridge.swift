@@ -50,9 +50,23 @@ extension HubRouter {
     /// A target's answer to a forwarded client request, shaped for the client's era.
     func deliverTargetAnswer(
         _ target: TargetSession, clientID: RequestID, label: String,
-        forwarded: (method: String, params: JSONObject)?, outcome: JSONRPCMessage.Response.Outcome
+        forwarded: (method: String, params: JSONObject)?, outcome: JSONRPCMessage.Response.Outcome,
+        line: [UInt8]? = nil
     ) {
         guard target.era == .modern, case .result(let value) = outcome else {
+            if target.era == .legacy, !isModern(clientID), let line,
+                let range = JSONScan.valueRange(ofTopLevelKey: "id", in: line)
+            {
+                // Same era on both sides: only the id changes, so splice it into the target's own bytes
+                // (no re-encoding of a result that may be megabytes long).
+                var bytes = Array(line[..<range.lowerBound])
+                bytes.reserveCapacity(line.count + 16)
+                bytes += clientID.json.serializedBytes()
+                bytes += line[range.upperBound...]
+                bytes.append(0x0A)
+                clientOut?.write(bytes)
+                return
+            }
             sendToClient(.response(.init(id: clientID, outcome: outcome)))
             return
         }

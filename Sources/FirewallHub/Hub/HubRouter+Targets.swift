@@ -120,7 +120,7 @@ extension HubRouter {
                 "ignored a stdout line that is not a JSON-RPC message (\(error.message)): "
                     + HubLog.excerpt(line))
         case .message(.response(let response)):
-            handleTargetResponse(target, response)
+            handleTargetResponse(target, response, line: line)
         case .message(.request(let request)):
             handleTargetRequest(target, request)
         case .message(.notification(let notification)):
@@ -128,7 +128,8 @@ extension HubRouter {
         }
     }
 
-    private func handleTargetResponse(_ target: TargetSession, _ response: JSONRPCMessage.Response) {
+    /// `line` is the response as the target wrote it (already validated), for re-iding by splicing.
+    private func handleTargetResponse(_ target: TargetSession, _ response: JSONRPCMessage.Response, line: [UInt8]) {
         guard let id = response.id, let purpose = target.takePending(id) else {
             log.server(
                 target.name,
@@ -178,7 +179,7 @@ extension HubRouter {
             target.forgetProgress(hubID: hubID)
             let forwarded = target.forwardedParams.removeValue(forKey: hubID)
             deliverTargetAnswer(
-                target, clientID: clientID, label: label, forwarded: forwarded, outcome: response.outcome)
+                target, clientID: clientID, label: label, forwarded: forwarded, outcome: response.outcome, line: line)
         case .internalRequest:
             if case .error(let error) = response.outcome {
                 log.debug("[\(target.name)] a hub request failed: \(error.message)")

@@ -10,15 +10,9 @@ struct ElicitationWait {
 /// Held calls: choosing the channel that reaches the human, the elicitation round trip,
 /// `firewall_confirm`, grants, and running the frozen call once approved.
 extension HubRouter {
-    func hold(
-        _ request: JSONRPCMessage.Request, target: TargetSession, entry: CatalogEntry, arguments: JSONObject?,
-        rule: String
-    ) {
+    func hold(_ request: JSONRPCMessage.Request, call: FrozenCall, target: TargetSession) {
         let approval = config.approval(for: target.config)
-        let call = FrozenCall(
-            server: target.name, tool: entry.tool, exposedName: entry.exposedName, arguments: arguments,
-            meta: request.params?["_meta"]?.objectValue, rule: rule)
-        if holdForModernClient(request, call: call) { return }
+        if approval.elicitation, holdForModernClient(request, call: call) { return }
         // A modern client is never sent server→client requests (MRTR replaced them).
         let clientElicitation = ElicitationPrompt.clientSupportsForm(clientCapabilities) && !isModern(request.id)
         switch ApprovalChannel.choose(approval, clientElicitation: clientElicitation) {

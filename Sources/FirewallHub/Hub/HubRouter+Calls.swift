@@ -65,7 +65,7 @@ extension HubRouter {
                 server: target.name, tool: entry.tool, exposedName: entry.exposedName, arguments: arguments,
                 meta: params["_meta"]?.objectValue, rule: decision.rule)
             if resumeModernApproval(request, call: call, target: target) { return }
-            hold(request, target: target, entry: entry, arguments: arguments, rule: decision.rule)
+            hold(request, call: call, target: target)
         }
     }
 

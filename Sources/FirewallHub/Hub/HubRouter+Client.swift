@@ -102,13 +102,10 @@ extension HubRouter {
 
         declaredCapabilities = mergedCapabilities()
         let capabilities = declaredCapabilities
-        var serverInfo = JSONObject()
-        serverInfo["name"] = .string(HubVersion.name)
-        serverInfo["version"] = .string(HubVersion.version)
         var result = JSONObject()
         result["protocolVersion"] = .string(ProtocolVersion.negotiate(clientRequested: requested))
         result["capabilities"] = .object(capabilities)
-        result["serverInfo"] = .object(serverInfo)
+        result["serverInfo"] = .object(Self.hubServerInfo)
         result["instructions"] = .string(hubInstructions())
         respond(request.id, result: .object(result))
     }

@@ -28,6 +28,13 @@ extension HubRouter {
             return false
         }
         modernRequests[request.id] = ModernClientRequest(method: request.method, envelope: envelope)
+        // A modern client has no handshake: its envelope's clientInfo picks the tool naming, unless a
+        // legacy client initialized this process.
+        if !clientInitialized, let name = envelope.clientInfo?["name"]?.stringValue, name != clientName {
+            clientName = name
+            naming = ToolNaming.forClient(named: name, config: config.naming)
+            rebuildCatalog()
+        }
         return true
     }
 

@@ -62,7 +62,7 @@ final class FDWriter: Sendable {
                     return false
                 case .failed:
                     state.broken = true
-                    return false
+                    return takeSleeper(&state)  // the writer thread stops, as after its own failed write
                 case .notNow(let rest):
                     state.queue.append(rest)
                     state.queuedBytes += rest.count
@@ -142,7 +142,7 @@ final class FDWriter: Sendable {
                     state.queuedBytes = 0
                     return .write(batch)
                 }
-                if state.finishing { return .finish }
+                if state.finishing || state.broken { return .finish }
                 state.writerSleeping = true
                 return .sleep
             }

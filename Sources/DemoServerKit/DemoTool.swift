@@ -199,3 +199,35 @@ public enum DemoArguments {
         return n
     }
 }
+
+extension DemoTool {
+    /// `echo`: returns its arguments unchanged, as compact JSON text and as `structuredContent.echo`.
+    /// Read-only and honestly annotated; the benchmark's echo server and the tests' favourite tool.
+    public static func echo() -> DemoTool {
+        DemoTool(
+            name: "echo",
+            title: "Echo",
+            description: "Returns the arguments it was called with, unchanged.",
+            inputSchema: [
+                "type": "object",
+                "properties": ["text": ["description": "Anything; echoed back with any other arguments."]],
+                "additionalProperties": true,
+            ],
+            outputSchema: echoOutputSchema,
+            annotations: DemoTool.annotations(title: "Echo", readOnly: true, destructive: false, idempotent: true)
+        ) { arguments, _ in
+            echoResult(arguments)
+        }
+    }
+
+    public static let echoOutputSchema: JSONValue = [
+        "type": "object",
+        "properties": ["echo": ["type": "object"]],
+        "required": ["echo"],
+    ]
+
+    public static func echoResult(_ arguments: JSONObject) -> DemoToolResult {
+        let echoed = JSONValue.object(arguments)
+        return .structured(["echo": echoed], text: echoed.serialized())
+    }
+}

@@ -49,7 +49,7 @@ private enum PaymentsTools {
     static func all(store: PaymentsStore) -> [DemoTool] {
         [
             getBalance(store), listCustomers(store), refund(store), deleteCustomer(store), executeSQL(store),
-            echo(), exportReport(store), enableAdminTools(store),
+            DemoTool.echo(), exportReport(store), enableAdminTools(store),
         ]
     }
 
@@ -164,28 +164,6 @@ private enum PaymentsTools {
                 return .text(JSONValue.array(customers.map(\.json)).serialized())
             }
             return .text(JSONValue.array([["id": 1, "value": "demo"]]).serialized())
-        }
-    }
-
-    static func echo() -> DemoTool {
-        DemoTool(
-            name: "echo",
-            title: "Echo",
-            description: "Returns the arguments it was called with, unchanged.",
-            inputSchema: [
-                "type": "object",
-                "properties": ["text": ["description": "Anything; echoed back with any other arguments."]],
-                "additionalProperties": true,
-            ],
-            outputSchema: [
-                "type": "object",
-                "properties": ["echo": ["type": "object"]],
-                "required": ["echo"],
-            ],
-            annotations: DemoTool.annotations(title: "Echo", readOnly: true, destructive: false, idempotent: true)
-        ) { arguments, _ in
-            let echoed = JSONValue.object(arguments)
-            return .structured(["echo": echoed], text: echoed.serialized())
         }
     }
 

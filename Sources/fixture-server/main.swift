@@ -137,11 +137,10 @@ private enum FixtureTools {
             title: name,
             description: description,
             inputSchema: ["type": "object", "additionalProperties": true],
-            outputSchema: ["type": "object", "properties": ["echo": ["type": "object"]], "required": ["echo"]]
+            outputSchema: DemoTool.echoOutputSchema
         ) { arguments, context in
             if let stop = misbehave(config, context) { return stop }
-            let echoed = JSONValue.object(arguments)
-            return .structured(["echo": echoed], text: echoed.serialized())
+            return DemoTool.echoResult(arguments)
         }
     }
 

@@ -8,29 +8,7 @@ import MCPWire
 
 private enum ModernTools {
     static func all() -> [DemoTool] {
-        [echo(), confirmDelete()]
-    }
-
-    static func echo() -> DemoTool {
-        DemoTool(
-            name: "echo",
-            title: "Echo",
-            description: "Returns the arguments it was called with, unchanged.",
-            inputSchema: [
-                "type": "object",
-                "properties": ["text": ["description": "Anything; echoed back with any other arguments."]],
-                "additionalProperties": true,
-            ],
-            outputSchema: [
-                "type": "object",
-                "properties": ["echo": ["type": "object"]],
-                "required": ["echo"],
-            ],
-            annotations: DemoTool.annotations(title: "Echo", readOnly: true, destructive: false, idempotent: true)
-        ) { arguments, _ in
-            let echoed = JSONValue.object(arguments)
-            return .structured(["echo": echoed], text: echoed.serialized())
-        }
+        [DemoTool.echo(), confirmDelete()]
     }
 
     /// First call: input_required (a yes/no form) if the client declared elicitation in this

@@ -11,18 +11,6 @@ import Testing
     import Darwin
 #endif
 
-/// Deterministic SplitMix64 (file-private: other files of this target have their own).
-private struct FramingGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// What a LineReader delivered, in order.
 private enum Delivery: Equatable {
     case line([UInt8])
@@ -61,7 +49,7 @@ private func readThrough(
 }
 
 /// Cuts `bytes` at random places (including inside multi-byte characters and between \r and \n).
-private func randomChunks(_ bytes: [UInt8], _ rng: inout FramingGenerator) -> [[UInt8]] {
+private func randomChunks(_ bytes: [UInt8], _ rng: inout SeededGenerator) -> [[UInt8]] {
     var chunks: [[UInt8]] = []
     var start = 0
     while start < bytes.count {
@@ -79,7 +67,7 @@ private func randomChunks(_ bytes: [UInt8], _ rng: inout FramingGenerator) -> [[
         Array(String(repeating: "y", count: 50).utf8),
     ]
 
-    private static func randomLine(_ rng: inout FramingGenerator, longest: Int) -> [UInt8] {
+    private static func randomLine(_ rng: inout SeededGenerator, longest: Int) -> [UInt8] {
         var line: [UInt8] = []
         let target = Int.random(in: 0...longest, using: &rng)
         while line.count < target { line += pieces.randomElement(using: &rng)! }
@@ -92,7 +80,7 @@ private func randomChunks(_ bytes: [UInt8], _ rng: inout FramingGenerator) -> [[
     }
 
     @Test(arguments: [1, 2, 3, 4] as [UInt64]) func linesSurviveAnyChunking(seed: UInt64) {
-        var rng = FramingGenerator(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let lines = (0..<400).map { _ in Self.randomLine(&rng, longest: 400) }
         var stream: [UInt8] = []
         for line in lines { stream += line + [0x0A] }
@@ -109,7 +97,7 @@ private func randomChunks(_ bytes: [UInt8], _ rng: inout FramingGenerator) -> [[
     }
 
     @Test(arguments: [5, 6] as [UInt64]) func overlongLinesAreDroppedOrTruncatedAndTheRestKept(seed: UInt64) {
-        var rng = FramingGenerator(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let limit = 256
         let lines = (0..<300).map { _ in Self.randomLine(&rng, longest: 700) }
         var stream: [UInt8] = []

@@ -12,18 +12,6 @@ import Testing
     import Darwin
 #endif
 
-/// Deterministic SplitMix64, so a failure replays from its seed.
-private struct StressGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private func stressConfig(servers: Int) throws -> HubConfig {
     var entries = JSONObject()
     for i in 0..<servers {
@@ -62,7 +50,7 @@ private final class PipeCapture: Sendable {
 @Suite struct RouterStressTests {
     /// The pending table against a model: every id comes out at most once, by whichever path.
     @Test(arguments: [1, 2, 3] as [UInt64]) func pendingTableMatchesAModel(seed: UInt64) throws {
-        var rng = StressGenerator(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let config = try stressConfig(servers: 1)
         let session = TargetSession(index: 0, config: config.servers[0])
         var model: [Int: RequestID] = [:]
@@ -124,7 +112,7 @@ private final class PipeCapture: Sendable {
     /// unknown), time-outs, cancellations, target exits and garbage, then a shutdown: every client
     /// request is answered exactly once (never, if the client cancelled it first), with its own answer.
     @Test(arguments: [7, 8, 9] as [UInt64]) func everyClientRequestIsAnsweredExactlyOnce(seed: UInt64) throws {
-        var rng = StressGenerator(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let capture = PipeCapture()
         let logFD = open("/dev/null", O_WRONLY)
         let router = HubRouter(

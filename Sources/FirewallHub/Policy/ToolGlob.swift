@@ -7,10 +7,13 @@
 struct ToolGlob: Sendable, Hashable, CustomStringConvertible {
     let pattern: String
     private let tokens: [Character]
+    /// The pattern's bytes when it is ASCII: the common case is matched without allocating.
+    private let asciiTokens: [UInt8]?
 
     init(_ pattern: String) {
         self.pattern = pattern
         self.tokens = Array(pattern)
+        self.asciiTokens = pattern.utf8.allSatisfy { $0 < 0x80 } ? Array(pattern.utf8) : nil
     }
 
     var description: String { pattern }
@@ -19,21 +22,30 @@ struct ToolGlob: Sendable, Hashable, CustomStringConvertible {
     var isLiteral: Bool { !tokens.contains("*") && !tokens.contains("?") }
 
     func matches(_ name: String) -> Bool {
-        let text = Array(name)
+        if let asciiTokens, name.utf8.allSatisfy({ $0 < 0x80 }) {
+            var name = name
+            return name.withUTF8 { Self.match(asciiTokens, $0, star: UInt8(ascii: "*"), any: UInt8(ascii: "?")) }
+        }
+        return Self.match(tokens, Array(name), star: "*", any: "?")
+    }
+
+    private static func match<Text: RandomAccessCollection>(
+        _ tokens: [Text.Element], _ text: Text, star: Text.Element, any: Text.Element
+    ) -> Bool where Text.Element: Equatable, Text.Index == Int {
         var p = 0
-        var t = 0
+        var t = text.startIndex
         // Position just after the last `*` seen, and the text position it is currently absorbing up to.
-        var star: Int?
-        var starText = 0
-        while t < text.count {
-            if p < tokens.count, tokens[p] == "*" {
+        var resume: Int?
+        var starText = t
+        while t < text.endIndex {
+            if p < tokens.count, tokens[p] == star {
                 p += 1
-                star = p
+                resume = p
                 starText = t
-            } else if p < tokens.count, tokens[p] == "?" || tokens[p] == text[t] {
+            } else if p < tokens.count, tokens[p] == any || tokens[p] == text[t] {
                 p += 1
                 t += 1
-            } else if let resume = star {
+            } else if let resume {
                 // Let the last `*` swallow one more character and retry from just after it.
                 starText += 1
                 t = starText
@@ -42,7 +54,7 @@ struct ToolGlob: Sendable, Hashable, CustomStringConvertible {
                 return false
             }
         }
-        while p < tokens.count, tokens[p] == "*" { p += 1 }
+        while p < tokens.count, tokens[p] == star { p += 1 }
         return p == tokens.count
     }
 }

@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef __linux__
@@ -177,4 +179,109 @@ int cshim_random_bytes(void *buf, size_t len) {
 #endif
     }
     return 0;
+}
+
+// MARK: - supervisor mode
+
+#ifdef __linux__
+static void cshim_supervisor_signal_set(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGCHLD);
+}
+#endif
+
+int cshim_block_supervisor_signals(void) {
+#ifdef __linux__
+    sigset_t set;
+    cshim_supervisor_signal_set(&set);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) return errno;
+    struct sigaction ignore;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    if (sigaction(SIGPIPE, &ignore, NULL) != 0) return errno;
+    return 0;
+#else
+    return ENOSYS;
+#endif
+}
+
+int cshim_wait_supervisor_signal(int timeout_ms) {
+#ifdef __linux__
+    sigset_t set;
+    cshim_supervisor_signal_set(&set);
+    struct timespec timeout;
+    timeout.tv_sec = timeout_ms / 1000;
+    timeout.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+    int sig = sigtimedwait(&set, NULL, &timeout);
+    if (sig > 0) return sig;
+    if (errno == EAGAIN || errno == EINTR) return 0;
+    return -errno;
+#else
+    (void)timeout_ms;
+    return -ENOSYS;
+#endif
+}
+
+void cshim_exit_like(int signaled, int value) {
+    if (!signaled) _exit(value & 0xff);
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    struct sigaction deflt;
+    memset(&deflt, 0, sizeof deflt);
+    deflt.sa_handler = SIG_DFL;
+    sigemptyset(&deflt.sa_mask);
+    sigaction(value, &deflt, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, value);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(value);
+    _exit(128 + (value & 0x7f));
+}
+
+int cshim_process_table(pid_t *pids, pid_t *ppids, char *states, int capacity) {
+#ifdef __linux__
+    DIR *dir = opendir("/proc");
+    if (dir == NULL) return -1;
+    int count = 0;
+    struct dirent *entry;
+    char path[64];
+    char buf[512];
+    while ((entry = readdir(dir)) != NULL) {
+        char *end = NULL;
+        long pid = strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || pid <= 0) continue;
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0) continue;
+        buf[n] = '\0';
+        // Format: pid (comm) state ppid ... ; comm may contain spaces and ')'.
+        char *close_paren = strrchr(buf, ')');
+        if (close_paren == NULL) continue;
+        char state = 0;
+        long ppid = 0;
+        if (sscanf(close_paren + 1, " %c %ld", &state, &ppid) != 2) continue;
+        if (count < capacity) {
+            pids[count] = (pid_t)pid;
+            ppids[count] = (pid_t)ppid;
+            states[count] = state;
+        }
+        count++;
+    }
+    closedir(dir);
+    return count;
+#else
+    (void)pids;
+    (void)ppids;
+    (void)states;
+    (void)capacity;
+    return -1;
+#endif
 }

@@ -45,7 +45,7 @@ import Testing
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
         try await hub.initializeAndWaitForTargets()
-        let targets = await RobustnessProc.waitForDescendants(of: hub.pid, count: 3)
+        let targets = await RobustnessProc.waitForTargetTree(of: hub.pid, count: 3)
         defer { RobustnessProc.killLeftovers(RobustnessProc.descendants(of: hub.pid)) }
         let victim = try #require(targets.first { RobustnessProc.commandLine($0).contains("--name c ") })
         let baseline = hub.stdoutLines.count

@@ -92,9 +92,10 @@ import Testing
         try await hub.initializeAndWaitForTargets()
         try await hub.waitForStderr(containing: "stubborn grandchild pid")
         // fixture-server → sh (ignores SIGTERM) → sleep (inherits the ignored SIGTERM)
-        let tree = await RobustnessProc.waitForDescendants(of: hub.pid, count: 3)
+        let targets = await RobustnessProc.waitForTargetTree(of: hub.pid, count: 3)
+        let tree = RobustnessProc.descendants(of: hub.pid)  // with the supervisor
         defer { RobustnessProc.killLeftovers(tree) }
-        #expect(tree.count >= 3, "\(tree.map(RobustnessProc.commandLine))")
+        #expect(targets.count >= 3, "\(tree.map(RobustnessProc.commandLine))")
 
         hub.closeStdin()
         #expect(try await hub.waitForExit(timeout: .seconds(20)) == 0)
@@ -109,14 +110,15 @@ import Testing
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
         try await hub.initializeAndWaitForTargets()
-        let targets = await RobustnessProc.waitForDescendants(of: hub.pid, count: 2)
-        defer { RobustnessProc.killLeftovers(targets) }
+        let targets = await RobustnessProc.waitForTargetTree(of: hub.pid, count: 2)
+        let tree = RobustnessProc.descendants(of: hub.pid)  // targets and their supervisors
+        defer { RobustnessProc.killLeftovers(tree) }
         #expect(targets.count == 2, "\(targets.map(RobustnessProc.commandLine))")
         #expect(targets.allSatisfy { RobustnessProc.commandLine($0).contains("fixture-server") })
 
         hub.sendSignal(SIGKILL)
         #expect(try await hub.waitForExit() == 128 + SIGKILL)
-        let survivors = await RobustnessProc.waitUntilGone(targets, timeout: .seconds(5))
+        let survivors = await RobustnessProc.waitUntilGone(tree, timeout: .seconds(5))
         #expect(survivors.isEmpty, "\(survivors.map(RobustnessProc.commandLine))")
     }
 }

@@ -77,6 +77,27 @@ enum RobustnessProc {
         return alive
     }
 
+    /// True for a hub target supervisor (`mcp-firewall-hub --supervise …`, see TargetSupervisor).
+    static func isSupervisor(_ pid: Int32) -> Bool {
+        commandLine(pid).contains(" --supervise ")
+    }
+
+    /// `pid`'s live descendants without the supervisors: the targets and their own children.
+    static func targetTree(of pid: Int32) -> [Int32] {
+        descendants(of: pid).filter { !isSupervisor($0) }
+    }
+
+    /// Polls until `pid` has at least `count` live descendants that are not supervisors; returns them.
+    static func waitForTargetTree(of pid: Int32, count: Int, timeout: Duration = .seconds(10)) async -> [Int32] {
+        let deadline = ContinuousClock.now + timeout
+        var found = targetTree(of: pid)
+        while found.count < count && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+            found = targetTree(of: pid)
+        }
+        return found
+    }
+
     /// Polls until `pid` has at least `count` live descendants; returns them.
     static func waitForDescendants(of pid: Int32, count: Int, timeout: Duration = .seconds(10)) async -> [Int32] {
         let deadline = ContinuousClock.now + timeout

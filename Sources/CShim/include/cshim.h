@@ -38,4 +38,24 @@ int cshim_group_has_live_members(pid_t pgid, pid_t exclude);
 /// Fills buf with len cryptographically secure random bytes (getrandom / getentropy).
 int cshim_random_bytes(void *buf, size_t len);
 
+// MARK: supervisor mode (see FirewallHub/Transport/TargetSupervisor.swift)
+
+/// Blocks SIGTERM, SIGINT, SIGHUP and SIGCHLD in the calling thread (to be taken with
+/// cshim_wait_supervisor_signal) and ignores SIGPIPE. Linux only, else ENOSYS.
+int cshim_block_supervisor_signals(void);
+
+/// sigtimedwait for one of the signals blocked by cshim_block_supervisor_signals, at most timeout_ms.
+/// Returns the signal number, 0 on timeout or EINTR, or -errno (-ENOSYS off Linux).
+int cshim_wait_supervisor_signal(int timeout_ms);
+
+/// Ends the calling process the way a child ended: _exit(value) when signaled == 0; otherwise resets
+/// signal `value` to its default action, disables core dumps, unblocks it and raises it (so a waiting
+/// parent sees "killed by signal value"), falling back to _exit(128 + value). Never returns.
+void cshim_exit_like(int signaled, int value) __attribute__((noreturn));
+
+/// One row per process in /proc (Linux): pid, parent pid and state letter ('Z' for zombies).
+/// Fills at most `capacity` rows and returns how many processes were found (may exceed capacity:
+/// call again with more room), or -1 when /proc cannot be read (and off Linux).
+int cshim_process_table(pid_t *pids, pid_t *ppids, char *states, int capacity);
+
 #endif

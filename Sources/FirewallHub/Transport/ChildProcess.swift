@@ -38,9 +38,13 @@ final class ChildProcess: Sendable {
     static let stderrLineLimit = 64 << 10
     static let stdoutLineLimit = 64 << 20
 
+    /// The process-group leader: the target itself, or the supervisor in front of it (see
+    /// `ProcessLauncher`), which exits with the target's status.
     let pid: Int32
     /// The command as given in the spec (for messages).
     let command: String
+    /// The supervisor's sweep grace when `pid` is a supervisor; nil otherwise.
+    let supervisorGrace: Duration?
 
     private struct Lifecycle {
         var grace: Duration
@@ -53,9 +57,10 @@ final class ChildProcess: Sendable {
     private let leaderExited = OneShotGate()
     private let reaped = OneShotGate()
 
-    private init(pid: Int32, command: String, stdinFD: Int32, grace: Duration) {
+    private init(pid: Int32, command: String, stdinFD: Int32, grace: Duration, supervisorGrace: Duration?) {
         self.pid = pid
         self.command = command
+        self.supervisorGrace = supervisorGrace
         self.stdin = FDWriter(fd: stdinFD, closeOnFinish: true, name: "stdin of \(pid)")
         self.lifecycle = Mutex(Lifecycle(grace: grace))
     }
@@ -75,7 +80,8 @@ final class ChildProcess: Sendable {
         let result = SpawnerThread.shared.perform {
             ProcessLauncher.launch(
                 path: path, arguments: spec.arguments, environment: spec.environment,
-                workingDirectory: spec.workingDirectory, killWithParent: spec.killWithParent)
+                workingDirectory: spec.workingDirectory, killWithParent: spec.killWithParent,
+                terminationGrace: spec.terminationGrace)
         }
         let launched: ProcessLauncher.Launched
         switch result {
@@ -90,7 +96,8 @@ final class ChildProcess: Sendable {
             throw .spawnFailed(command: spec.command, errno: code)
         }
         let child = ChildProcess(
-            pid: launched.pid, command: spec.command, stdinFD: launched.stdinFD, grace: spec.terminationGrace)
+            pid: launched.pid, command: spec.command, stdinFD: launched.stdinFD, grace: spec.terminationGrace,
+            supervisorGrace: launched.supervisorGrace)
         child.startMonitoring(launched, maxLineBytes: maxLineBytes, onEvent: onEvent)
         return child
     }
@@ -115,13 +122,16 @@ final class ChildProcess: Sendable {
     /// MCP stdio shutdown: close stdin; if the leader has not exited within `grace`, SIGTERM the
     /// group; if still alive after another `grace`, SIGKILL the group. The rest of the group gets
     /// the same treatment after the leader exits (see the type comment, with `grace` as the grace).
+    /// A supervisor leader sweeps the tree itself after the SIGTERM, so the SIGKILL waits for at least
+    /// its sweep grace (+0.5 s): a group SIGKILL would kill it before it reached `setsid` escapees.
     /// Returns when the leader has been reaped and `.exited` delivered.
     func shutdown(grace: Duration) async {
         lifecycle.withLock { $0.grace = grace }
         closeStdin()
         if await !leaderExited.wait(timeout: grace) {
             signalGroup(SIGTERM)
-            if await !leaderExited.wait(timeout: grace) {
+            let killAfter = supervisorGrace.map { max(grace, $0 + .milliseconds(500)) } ?? grace
+            if await !leaderExited.wait(timeout: killAfter) {
                 signalGroup(SIGKILL)
             }
         }

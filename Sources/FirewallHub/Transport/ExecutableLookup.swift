@@ -62,7 +62,8 @@ enum ExecutableLookup {
     }
 
     /// A script whose '#!' interpreter is missing would only fail inside the child (as exit 127 when
-    /// started through setpriv), so check the interpreter up front. Unreadable files are not checked.
+    /// started through setpriv or the target supervisor), so check the interpreter up front.
+    /// Unreadable files are not checked.
     private static func checkInterpreter(of path: String, reportedAs shown: String) throws(SpawnError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return }

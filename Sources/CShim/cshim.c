@@ -124,31 +124,38 @@ int cshim_wait_exit(pid_t pid, int keep_zombie, int *signaled, int *value) {
     return 0;
 }
 
+#ifdef __linux__
+// Reads the state, ppid and pgrp of one /proc entry name ("1234"); returns 0, or -1 when it is not
+// a process (or it vanished). Format: pid (comm) state ppid pgrp ... ; comm may hold spaces and ')'.
+static int cshim_read_proc_stat(const char *name, long *pid, char *state, long *ppid, long *pgrp) {
+    char *end = NULL;
+    *pid = strtol(name, &end, 10);
+    if (end == name || *end != '\0' || *pid <= 0) return -1;
+    char path[64];
+    char buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", *pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = '\0';
+    char *close_paren = strrchr(buf, ')');
+    if (close_paren == NULL) return -1;
+    return sscanf(close_paren + 1, " %c %ld %ld", state, ppid, pgrp) == 3 ? 0 : -1;
+}
+#endif
+
 int cshim_group_has_live_members(pid_t pgid, pid_t exclude) {
 #ifdef __linux__
     DIR *dir = opendir("/proc");
     if (dir == NULL) return -1;
     int found = 0;
     struct dirent *entry;
-    char path[64];
-    char buf[512];
     while (!found && (entry = readdir(dir)) != NULL) {
-        char *end = NULL;
-        long pid = strtol(entry->d_name, &end, 10);
-        if (end == entry->d_name || *end != '\0' || pid <= 0 || pid == (long)exclude) continue;
-        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) continue;
-        ssize_t n = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (n <= 0) continue;
-        buf[n] = '\0';
-        // Format: pid (comm) state ppid pgrp ... ; comm may contain spaces and ')'.
-        char *close_paren = strrchr(buf, ')');
-        if (close_paren == NULL) continue;
+        long pid = 0, ppid = 0, pgrp = 0;
         char state = 0;
-        long ppid = 0, pgrp = 0;
-        if (sscanf(close_paren + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3) continue;
+        if (cshim_read_proc_stat(entry->d_name, &pid, &state, &ppid, &pgrp) != 0 || pid == (long)exclude) continue;
         if (pgrp == (long)pgid && state != 'Z' && state != 'X') found = 1;
     }
     closedir(dir);
@@ -249,25 +256,10 @@ int cshim_process_table(pid_t *pids, pid_t *ppids, char *states, int capacity) {
     if (dir == NULL) return -1;
     int count = 0;
     struct dirent *entry;
-    char path[64];
-    char buf[512];
     while ((entry = readdir(dir)) != NULL) {
-        char *end = NULL;
-        long pid = strtol(entry->d_name, &end, 10);
-        if (end == entry->d_name || *end != '\0' || pid <= 0) continue;
-        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) continue;
-        ssize_t n = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (n <= 0) continue;
-        buf[n] = '\0';
-        // Format: pid (comm) state ppid ... ; comm may contain spaces and ')'.
-        char *close_paren = strrchr(buf, ')');
-        if (close_paren == NULL) continue;
+        long pid = 0, ppid = 0, pgrp = 0;
         char state = 0;
-        long ppid = 0;
-        if (sscanf(close_paren + 1, " %c %ld", &state, &ppid) != 2) continue;
+        if (cshim_read_proc_stat(entry->d_name, &pid, &state, &ppid, &pgrp) != 0) continue;
         if (count < capacity) {
             pids[count] = (pid_t)pid;
             ppids[count] = (pid_t)ppid;

@@ -16,8 +16,8 @@ final class HubRouter {
     let environment: [String: String]
     let log: HubLog
     let mode: Mode
-    let events: AsyncStream<HubEvent>
-    let sink: AsyncStream<HubEvent>.Continuation
+    /// Where producers deliver events; it runs `handle` on their thread, one event at a time.
+    let sink = HubEventSink()
     /// Fires `timers` into the event stream.
     let deadlines: DeadlineTimer
     /// Monotonic seconds, injected so tests can drive expiry.
@@ -85,7 +85,6 @@ final class HubRouter {
         self.log = log
         self.mode = mode
         self.now = now
-        (events, sink) = AsyncStream.makeStream(of: HubEvent.self)
         let sink = self.sink
         deadlines = DeadlineTimer { id in sink.yield(.timer(id)) }
         approvals = ApprovalStore(
@@ -98,6 +97,7 @@ final class HubRouter {
             self.policies[server.name] =
                 policies?[server.name] ?? PolicyEngine(server: server, defaults: config.defaults)
         }
+        sink.attach(self)
     }
 
     deinit {
@@ -121,25 +121,19 @@ final class HubRouter {
             onLines: { sink.yield(.clientLines($0)) },
             onTooLong: { sink.yield(.clientLineTooLong($0)) },
             onEOF: { sink.yield(.clientClosed) })
-        startAllTargets()
+        sink.withRouter { $0.startAllTargets() }
         reader.start()
-        await runLoop()
+        await sink.waitUntilEnded()
         await stopAllTargets()
     }
 
     /// Starts every target and returns once each is ready or has failed.
     func startAndSettle() async {
-        startAllTargets()
-        if allSettled { finished = true }
-        await runLoop()
-    }
-
-    private func runLoop() async {
-        if finished { return }
-        for await event in events {
-            handle(event)
-            if finished { break }
+        sink.withRouter { router in
+            router.startAllTargets()
+            if router.allSettled { router.finished = true }
         }
+        await sink.waitUntilEnded()
     }
 
     func handle(_ event: HubEvent) {

@@ -11,11 +11,11 @@ struct HubFixture {
 
     /// `servers` maps a server name to its hub.json entry (without `command` for demo servers,
     /// which is filled in from `binary`).
+    /// `env` adds variables to a server's `env`, by server name.
     init(
-        servers: [(name: String, binary: String, args: [String], policy: JSONValue?)], extra: JSONObject = JSONObject()
-    )
-        throws
-    {
+        servers: [(name: String, binary: String, args: [String], policy: JSONValue?)], extra: JSONObject = JSONObject(),
+        env: [String: [String: String]] = [:]
+    ) throws {
         directory = try TempFiles.directory()
         var serversObject = JSONObject()
         var journals: [String: URL] = [:]
@@ -25,7 +25,9 @@ struct HubFixture {
             var entry = JSONObject()
             entry["command"] = .string(server.binary.hasPrefix("/") ? server.binary : Binaries.url(server.binary).path)
             entry["args"] = .array(server.args.map(JSONValue.string))
-            entry["env"] = ["DEMO_JOURNAL": .string(journal.path)]
+            var serverEnv: JSONObject = ["DEMO_JOURNAL": .string(journal.path)]
+            for (key, value) in env[server.name] ?? [:] { serverEnv[key] = .string(value) }
+            entry["env"] = .object(serverEnv)
             if let policy = server.policy { entry["policy"] = policy }
             serversObject[server.name] = .object(entry)
         }

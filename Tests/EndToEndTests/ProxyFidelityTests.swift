@@ -266,3 +266,34 @@ import Testing
         #expect(bad.outcome.errorCode == -32602)
     }
 }
+
+/// A server that is slow to start does not hold the client up for more than the hub's start-up grace.
+@Suite struct SlowStartTests {
+    @Test func theClientIsServedAfterTheGraceAndHearsOfTheLateServer() async throws {
+        let fixture = try HubFixture(
+            servers: [
+                ("slow", "demo-payments", [], ["default": "allow"]),
+                ("notes", "demo-notes", [], ["default": "allow"]),
+            ], extra: ["timeouts": ["startup_seconds": 60]], env: ["slow": ["DEMO_STARTUP_DELAY_MS": "13000"]])
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        let started = ContinuousClock.now
+        _ = try await hub.initialize(capabilities: [:])
+        let waited = ContinuousClock.now - started
+        #expect(waited < Duration.seconds(12), "initialize waited \(waited) for a server that needs 13 s")
+        let early = try await hub.call("tools/list")["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        #expect(early.contains("notes.list_notes"))
+        #expect(!early.contains("slow.get_balance"))
+        while true {
+            if case .notification(let n) = try await hub.nextMessage(timeout: .seconds(30)),
+                n.method == "notifications/tools/list_changed"
+            {
+                break
+            }
+        }
+        let late = try await hub.call("tools/list")["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        #expect(late.contains("slow.get_balance"))
+        #expect(
+            try await hub.call("tools/call", params: ["name": "slow.get_balance", "arguments": [:]])["isError"] != true)
+    }
+}

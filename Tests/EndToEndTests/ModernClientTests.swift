@@ -16,15 +16,23 @@ import Testing
 
     private static let elicitation: JSONValue = ["elicitation": ["form": [:]]]
 
-    private func refund(
-        _ hub: MCPProcess, amount: Int = 5, capabilities: JSONValue = elicitation, extra: JSONObject = [:]
-    ) async throws -> JSONValue {
+    /// `tools/call` params of a refund from a modern client, plus MRTR fields in `extra`.
+    private static func refundParams(
+        amount: Int = 5, capabilities: JSONValue = elicitation, extra: JSONObject = [:]
+    ) -> JSONValue {
         var params: JSONObject = [
             "name": "payments.refund", "arguments": ["charge_id": "ch_m", "amount": .int(amount)],
             "_meta": Self.envelope(capabilities: capabilities),
         ]
         for member in extra { params[member.key] = member.value }
-        return try await hub.call("tools/call", params: .object(params))
+        return .object(params)
+    }
+
+    private func refund(
+        _ hub: MCPProcess, amount: Int = 5, capabilities: JSONValue = elicitation, extra: JSONObject = [:]
+    ) async throws -> JSONValue {
+        try await hub.call(
+            "tools/call", params: Self.refundParams(amount: amount, capabilities: capabilities, extra: extra))
     }
 
     @Test func discoverDescribesTheHub() async throws {
@@ -98,19 +106,13 @@ import Testing
         tampered[tampered.count / 2] = tampered[tampered.count / 2] == "A" ? "B" : "A"
         let forged = try await hub.request(
             "tools/call",
-            params: [
-                "name": "payments.refund", "arguments": ["charge_id": "ch_m", "amount": 5],
-                "_meta": Self.envelope(capabilities: Self.elicitation), "inputResponses": accept,
-                "requestState": .string(String(tampered)),
-            ])
+            params: Self.refundParams(
+                amount: 5, extra: ["inputResponses": accept, "requestState": .string(String(tampered))]))
         #expect(forged.outcome.errorCode == -32602)
         let otherArguments = try await hub.request(
             "tools/call",
-            params: [
-                "name": "payments.refund", "arguments": ["charge_id": "ch_m", "amount": 9000],
-                "_meta": Self.envelope(capabilities: Self.elicitation), "inputResponses": accept,
-                "requestState": .string(state),
-            ])
+            params: Self.refundParams(
+                amount: 9000, extra: ["inputResponses": accept, "requestState": .string(state)]))
         #expect(otherArguments.outcome.errorCode == -32602)
         #expect(fixture.executedTools("payments").isEmpty)
 
@@ -121,11 +123,8 @@ import Testing
 
         let replayed = try await hub.request(
             "tools/call",
-            params: [
-                "name": "payments.refund", "arguments": ["charge_id": "ch_m", "amount": 5],
-                "_meta": Self.envelope(capabilities: Self.elicitation), "inputResponses": accept,
-                "requestState": .string(state),
-            ])
+            params: Self.refundParams(
+                amount: 5, extra: ["inputResponses": accept, "requestState": .string(state)]))
         #expect(replayed.outcome.errorCode == -32602)
         #expect(fixture.executedTools("payments") == ["refund"])
     }

@@ -23,6 +23,15 @@ import Testing
             ], extra: ["approval": ["code_delivery": "agent"]])
     }
 
+    /// `tools/call` params from a modern client that declared elicitation, plus MRTR fields in `extra`.
+    private static func modernCall(_ name: String, _ arguments: JSONValue, _ extra: JSONObject = [:]) -> JSONValue {
+        var params: JSONObject = [
+            "name": .string(name), "arguments": arguments, "_meta": envelope(capabilities: elicitation),
+        ]
+        for member in extra { params[member.key] = member.value }
+        return .object(params)
+    }
+
     private func nextRequest(_ hub: MCPProcess, _ method: String) async throws -> JSONRPCMessage.Request {
         while true {
             if case .request(let r) = try await hub.nextMessage(timeout: .seconds(15)), r.method == method { return r }
@@ -67,21 +76,18 @@ import Testing
         defer { hub.terminate() }
         let first = try await hub.call(
             "tools/call",
-            params: [
-                "name": "modern.confirm_delete", "arguments": ["item": "a"],
-                "_meta": Self.envelope(capabilities: Self.elicitation),
-            ])
+            params: Self.modernCall("modern.confirm_delete", ["item": "a"]))
         #expect(first["resultType"] == "input_required")
         #expect(first["inputRequests"]?["confirm"]?["method"] == "elicitation/create")
         let state = try #require(first["requestState"]?.stringValue)
         let second = try await hub.call(
             "tools/call",
-            params: [
-                "name": "modern.confirm_delete", "arguments": ["item": "a"],
-                "_meta": Self.envelope(capabilities: Self.elicitation),
-                "inputResponses": ["confirm": ["action": "accept", "content": ["ok": true]]],
-                "requestState": .string(state),
-            ])
+            params: Self.modernCall(
+                "modern.confirm_delete", ["item": "a"],
+                [
+                    "inputResponses": ["confirm": ["action": "accept", "content": ["ok": true]]],
+                    "requestState": .string(state),
+                ]))
         #expect(second["resultType"] == "complete")
         #expect(second["content"]?.arrayValue?.first?["text"]?.stringValue?.contains("deleted a") == true)
     }
@@ -92,10 +98,7 @@ import Testing
         defer { hub.terminate() }
         let first = try await hub.call(
             "tools/call",
-            params: [
-                "name": "notes.ask_user", "arguments": ["question": "Favourite colour?"],
-                "_meta": Self.envelope(capabilities: Self.elicitation),
-            ])
+            params: Self.modernCall("notes.ask_user", ["question": "Favourite colour?"]))
         #expect(first["resultType"] == "input_required")
         let input = first["inputRequests"]?["input"]
         #expect(input?["method"] == "elicitation/create")
@@ -103,23 +106,23 @@ import Testing
         let state = try #require(first["requestState"]?.stringValue)
         let second = try await hub.call(
             "tools/call",
-            params: [
-                "name": "notes.ask_user", "arguments": ["question": "Favourite colour?"],
-                "_meta": Self.envelope(capabilities: Self.elicitation),
-                "inputResponses": ["input": ["action": "accept", "content": ["answer": "teal"]]],
-                "requestState": .string(state),
-            ])
+            params: Self.modernCall(
+                "notes.ask_user", ["question": "Favourite colour?"],
+                [
+                    "inputResponses": ["input": ["action": "accept", "content": ["answer": "teal"]]],
+                    "requestState": .string(state),
+                ]))
         #expect(second["resultType"] == "complete")
         #expect(second["content"]?.arrayValue?.first?["text"]?.stringValue?.contains("teal") == true)
         // The bridge token works once.
         let replay = try await hub.request(
             "tools/call",
-            params: [
-                "name": "notes.ask_user", "arguments": ["question": "Favourite colour?"],
-                "_meta": Self.envelope(capabilities: Self.elicitation),
-                "inputResponses": ["input": ["action": "accept", "content": ["answer": "red"]]],
-                "requestState": .string(state),
-            ])
+            params: Self.modernCall(
+                "notes.ask_user", ["question": "Favourite colour?"],
+                [
+                    "inputResponses": ["input": ["action": "accept", "content": ["answer": "red"]]],
+                    "requestState": .string(state),
+                ]))
         if case .result(let value) = replay.outcome {
             #expect(value["content"]?.arrayValue?.first?["text"]?.stringValue?.contains("red") != true)
         }
@@ -130,12 +133,7 @@ import Testing
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
         func call(_ extra: JSONObject) async throws -> JSONValue {
-            var params: JSONObject = [
-                "name": "modern.confirm_delete", "arguments": ["item": "b"],
-                "_meta": Self.envelope(capabilities: Self.elicitation),
-            ]
-            for member in extra { params[member.key] = member.value }
-            return try await hub.call("tools/call", params: .object(params))
+            try await hub.call("tools/call", params: Self.modernCall("modern.confirm_delete", ["item": "b"], extra))
         }
         let held = try await call([:])
         #expect(held["inputRequests"]?["approval"] != nil)
@@ -156,12 +154,12 @@ import Testing
         // That pass-through worked once: the same state again needs the user's approval again.
         let again = try await hub.request(
             "tools/call",
-            params: [
-                "name": "modern.confirm_delete", "arguments": ["item": "b"],
-                "_meta": Self.envelope(capabilities: Self.elicitation),
-                "inputResponses": ["confirm": ["action": "accept", "content": ["ok": true]]],
-                "requestState": .string(targetState),
-            ])
+            params: Self.modernCall(
+                "modern.confirm_delete", ["item": "b"],
+                [
+                    "inputResponses": ["confirm": ["action": "accept", "content": ["ok": true]]],
+                    "requestState": .string(targetState),
+                ]))
         #expect(again.outcome.errorCode == -32602)
     }
 }

@@ -205,27 +205,29 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONParseError) -> String {
         pos += 1  // opening quote
-        // Fast path: a run of plain bytes with no escapes.
+        // Fast path: plain runs (skipped a word at a time) and valid UTF-8 sequences, no escapes: the
+        // string is the input's own bytes.
         let start = pos
-        var needsSlowPath = false
-        while pos < bytes.count {
-            let b = bytes[pos]
-            if b == UInt8(ascii: "\"") { break }
-            if b == UInt8(ascii: "\\") || b >= 0x80 {
-                needsSlowPath = true
-                break
-            }
-            if b < 0x20 { throw fail(.controlCharacterInString) }
-            pos += 1
-        }
-        if !needsSlowPath {
-            guard pos < bytes.count else { throw fail(.unexpectedEnd) }
-            let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
-            pos += 1
-            return s
-        }
-        var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<pos]))
+        var i = pos
         while true {
+            i = JSONStringRun.end(in: bytes, from: i, stopAtNonASCII: true)
+            guard i < bytes.count else { throw fail(.unexpectedEnd, at: i) }
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                pos = i + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw fail(.controlCharacterInString, at: i) }
+            i += try validateUTF8Sequence(at: i)
+        }
+        // An escape: the string is built in a copy from here on.
+        var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        pos = i
+        while true {
+            let runEnd = JSONStringRun.end(in: bytes, from: pos, stopAtNonASCII: true)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[pos..<runEnd]))
+            pos = runEnd
             guard pos < bytes.count else { throw fail(.unexpectedEnd) }
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
@@ -235,11 +237,6 @@ public struct JSONParser {
             if b < 0x20 { throw fail(.controlCharacterInString) }
             if b == UInt8(ascii: "\\") {
                 try parseEscape(into: &out)
-                continue
-            }
-            if b < 0x80 {
-                out.append(b)
-                pos += 1
                 continue
             }
             let n = try validateUTF8Sequence(at: pos)

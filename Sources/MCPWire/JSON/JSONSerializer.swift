@@ -64,14 +64,16 @@ enum JSONWriter {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
-            // Runs of bytes that need no escape are copied in bulk; `/` and non-ASCII are written raw.
-            var runStart = 0
-            for (i, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-                appendEscaped(b, into: &out)
-                runStart = i + 1
+            // Runs of bytes that need no escape are found a word at a time and copied in bulk; `/` and
+            // non-ASCII are written raw.
+            var i = 0
+            while true {
+                let runEnd = JSONStringRun.end(in: bytes, from: i, stopAtNonASCII: false)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<runEnd]))
+                guard runEnd < bytes.count else { break }
+                appendEscaped(bytes[runEnd], into: &out)
+                i = runEnd + 1
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         out.append(UInt8(ascii: "\""))
     }

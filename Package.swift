@@ -13,18 +13,18 @@ let package = Package(
     targets: [
         // Lossless JSON, JSON-RPC 2.0 framing and MCP wire types. No process or policy logic.
         .target(name: "MCPWire"),
-        // The few libc calls Glibc does not import (pipe2, prctl, getrandom, closefrom).
+        // The few libc calls Glibc does not import (pipe2, prctl, getrandom, closefrom, mallopt).
         .target(name: "CShim"),
         // Everything the hub does: config, policy, approval, transport, routing, CLI.
         .target(name: "FirewallHub", dependencies: ["MCPWire", "CShim"]),
         // A tiny stdio MCP server framework the demo and fixture servers are written on.
-        .target(name: "DemoServerKit", dependencies: ["MCPWire"]),
+        .target(name: "DemoServerKit", dependencies: ["MCPWire", "CShim"]),
         .executableTarget(name: "mcp-firewall-hub", dependencies: ["FirewallHub"]),
         .executableTarget(name: "demo-payments", dependencies: ["DemoServerKit"]),
         .executableTarget(name: "demo-notes", dependencies: ["DemoServerKit"]),
         .executableTarget(name: "fixture-server", dependencies: ["DemoServerKit"]),
         .executableTarget(name: "modern-server", dependencies: ["DemoServerKit"]),
-        .executableTarget(name: "bench-client", dependencies: ["MCPWire"]),
+        .executableTarget(name: "bench-client", dependencies: ["MCPWire", "CShim"]),
         .target(name: "HubTestSupport", dependencies: ["MCPWire"], path: "Tests/HubTestSupport"),
         .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"]),
         .testTarget(name: "FirewallHubTests", dependencies: ["FirewallHub", "MCPWire"]),

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,6 +32,26 @@
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
 #define CSHIM_HAVE_ADDCHDIR 1
 #endif
+
+void cshim_keep_large_blocks(void) {
+#ifdef __GLIBC__
+    // Blocks below 16 MiB come from the heap (not a fresh mmap each), and up to 16 MiB of free space at
+    // the top of an arena stays mapped. Setting either turns off glibc's dynamic threshold.
+    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 16 << 20);
+    // And an arena grows (and, when trimmed, keeps) 16 MiB of headroom: without it a 2 MB echo still
+    // took ~4,400 fresh pages a call in the demo server; with it, ~450.
+    mallopt(M_TOP_PAD, 16 << 20);
+#endif
+}
+
+void cshim_grow_pipe(int fd) {
+#if defined(__linux__) && defined(F_SETPIPE_SZ)
+    (void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+    (void)fd;
+#endif
+}
 
 int cshim_pipe_cloexec(int fds[2]) {
 #ifdef __linux__

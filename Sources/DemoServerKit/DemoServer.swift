@@ -1,3 +1,4 @@
+import CShim
 import Dispatch
 import Foundation
 import MCPWire
@@ -114,6 +115,7 @@ struct DemoEnvironment {
     /// sleep `DEMO_STARTUP_DELAY_MS`.
     static func start() -> DemoEnvironment {
         signal(SIGPIPE, SIG_IGN)
+        cshim_keep_large_blocks()  // as the hub does: a fair baseline for the benchmark's large calls
         let settings = read()
         if let delay = settings.startupDelayMilliseconds, delay > 0 {
             var request = timespec(tv_sec: delay / 1000, tv_nsec: (delay % 1000) * 1_000_000)

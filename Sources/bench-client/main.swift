@@ -1,5 +1,6 @@
 // bench-client: a load generator for stdio MCP servers (the hub, a target directly, or another proxy).
 // It spawns COMMAND, performs the MCP handshake and measures one thing, printing one JSON object.
+import CShim
 import Dispatch
 import Foundation
 import MCPWire
@@ -13,6 +14,7 @@ import MCPWire
 private enum Bench {
     static func main() -> Int32 {
         signal(SIGPIPE, SIG_IGN)
+        cshim_keep_large_blocks()  // the load generator builds and parses megabyte lines too, like the hub
         let options: BenchOptions
         do {
             options = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))

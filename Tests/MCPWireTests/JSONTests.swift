@@ -173,3 +173,26 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONScanMemberTests {
+    @Test func topLevelMembersListsKeysAndValueRangesInOrder() throws {
+        let text = #" { "a" : 1 , "b":{"a":[1,"}"]}, "c":"x\"y" } "#
+        let bytes = Array(text.utf8)
+        let members = try #require(JSONScan.topLevelMembers(in: bytes))
+        #expect(members.map(\.key) == ["a", "b", "c"])
+        #expect(
+            members.map { String(decoding: bytes[$0.value], as: UTF8.self) } == ["1", #"{"a":[1,"}"]}"#, #""x\"y""#])
+        #expect(JSONScan.topLevelMembers(in: Array("{}".utf8))?.isEmpty == true)
+        #expect(JSONScan.topLevelMembers(in: Array("[1]".utf8)) == nil)
+        #expect(JSONScan.topLevelMembers(in: Array(#"{"\u0061":1}"#.utf8)) == nil)
+    }
+
+    @Test func valueRangeLooksInsideTheGivenObjectOnly() throws {
+        let text = #"{"name":"top","params":{"arguments":{"name":"deep"},"name":"mid"}}"#
+        let bytes = Array(text.utf8)
+        let params = try #require(JSONScan.valueRange(ofTopLevelKey: "params", in: bytes))
+        let name = try #require(JSONScan.valueRange(ofKey: "name", inObjectAt: params, of: bytes))
+        #expect(String(decoding: bytes[name], as: UTF8.self) == #""mid""#)
+        #expect(JSONScan.valueRange(ofKey: "missing", inObjectAt: params, of: bytes) == nil)
+    }
+}

@@ -1,3 +1,4 @@
+import CShim
 import Foundation
 import MCPWire
 
@@ -16,6 +17,7 @@ public enum HubCommandLine {
     /// not kill the hub.
     public static func prepareProcess() {
         UnixSignals.installNoOpSIGPIPEHandler()
+        cshim_keep_large_blocks()
     }
 
     public static func main(arguments: [String], environment: [String: String]) async -> Int32 {

@@ -2,7 +2,7 @@ import MCPWire
 
 /// `tools/call`: name resolution, policy, forwarding. Holding and approval live in HubRouter+Approval.
 extension HubRouter {
-    func handleToolsCall(_ request: JSONRPCMessage.Request) {
+    func handleToolsCall(_ request: JSONRPCMessage.Request, line: [UInt8]? = nil) {
         guard let params = request.params else {
             respond(request.id, error: .invalidParams("tools/call needs params with a \"name\""))
             return
@@ -51,14 +51,17 @@ extension HubRouter {
         }
         switch decision.action {
         case .allow:
-            forward(request, to: target, entry: entry, arguments: arguments, meta: params["_meta"]?.objectValue)
+            forward(
+                request, to: target, entry: entry, arguments: arguments, meta: params["_meta"]?.objectValue, line: line)
         case .deny:
             respond(request.id, result: HeldCallText.denied(exposedName: entry.exposedName, rule: decision.rule))
         case .approve:
             if let grant = grants.match(server: target.name, tool: entry.tool, arguments: arguments, now: now()) {
                 log.info(
                     "call \(entry.exposedName) → allow by grant \(grant.id) (\(grant.scope), given via \(grant.via))")
-                forward(request, to: target, entry: entry, arguments: arguments, meta: params["_meta"]?.objectValue)
+                forward(
+                    request, to: target, entry: entry, arguments: arguments, meta: params["_meta"]?.objectValue,
+                    line: line)
                 return
             }
             let call = FrozenCall(
@@ -71,14 +74,17 @@ extension HubRouter {
 
     /// Sends the client's call to its target under a hub-side id, with the target's own tool name.
     /// Everything else in `params` (arguments, `_meta`, …) passes through as the client sent it.
+    /// `line`, the request's own bytes, is given when `arguments` and `meta` are the request's own.
     func forward(
         _ request: JSONRPCMessage.Request, to target: TargetSession, entry: CatalogEntry, arguments: JSONObject?,
-        meta: JSONObject?
+        meta: JSONObject?, line: [UInt8]? = nil
     ) {
         var params = request.params ?? JSONObject()
         params["name"] = .string(entry.tool)
         if let arguments { params["arguments"] = .object(arguments) }
         if let meta { params["_meta"] = .object(meta) }
-        forwardRequest(request, method: "tools/call", params: params, to: target, label: entry.exposedName)
+        forwardRequest(
+            request, method: "tools/call", params: params, to: target, label: entry.exposedName,
+            splice: line.flatMap { RequestSplice(line: $0) }.map { ($0, entry.tool) })
     }
 }

@@ -9,7 +9,7 @@ extension HubRouter {
             log.debug("invalid client message: \(error.message)")
             if shouldRespond { respond(id, error: error) }
         case .message(.request(let request)):
-            handleClientRequest(request)
+            handleClientRequest(request, line: line)
         case .message(.notification(let notification)):
             handleClientNotification(notification)
         case .message(.response(let response)):
@@ -17,19 +17,21 @@ extension HubRouter {
         }
     }
 
-    func handleClientRequest(_ request: JSONRPCMessage.Request) {
+    /// `line` is the request's own bytes, when it comes straight from the client (a call may then be
+    /// forwarded by splicing them, see `RequestSplice`).
+    func handleClientRequest(_ request: JSONRPCMessage.Request, line: [UInt8]? = nil) {
         if shuttingDown {
             respond(request.id, error: .internalError("the hub is shutting down"))
             return
         }
         guard admitModernRequest(request) else { return }
-        dispatchClientRequest(request)
+        dispatchClientRequest(request, line: line)
     }
 
     /// Runs a request now, or defers it while the initial start-up is incomplete or while the target
     /// of a `tools/call` is restarting. Deferred requests come back here (not through the shutdown
     /// refusal above: they were accepted before it).
-    private func dispatchClientRequest(_ request: JSONRPCMessage.Request) {
+    private func dispatchClientRequest(_ request: JSONRPCMessage.Request, line: [UInt8]? = nil) {
         if request.method == "ping" {
             respond(request.id, result: .object(JSONObject()))
             return
@@ -52,7 +54,7 @@ extension HubRouter {
         switch request.method {
         case "initialize": handleInitialize(request)
         case "server/discover": handleDiscover(request)
-        case "tools/call": handleToolsCall(request)
+        case "tools/call": handleToolsCall(request, line: line)
         case "prompts/get": handlePromptsGet(request)
         case "resources/read", "resources/subscribe", "resources/unsubscribe": handleResourceRequest(request)
         case "completion/complete": handleCompletion(request)

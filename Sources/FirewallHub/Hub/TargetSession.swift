@@ -140,6 +140,17 @@ final class TargetSession {
         return id
     }
 
+    /// Like `send`, for a legacy target, when the caller has the request's bytes: `line(id)` gives them
+    /// under the hub-side id, newline included.
+    func send(purpose: Pending, line: (Int) -> [UInt8]) -> Int {
+        precondition(era == .legacy, "a modern target's requests carry the hub's envelope")
+        let id = nextID
+        nextID += 1
+        pending[id] = purpose
+        process?.write(line(id))
+        return id
+    }
+
     func notify(method: String, params: JSONObject? = nil) {
         process?.write(JSONRPCMessage.notification(.init(method: method, params: params)).line())
     }

@@ -73,4 +73,8 @@ import Testing
             try LocalFile.contents(of: directory + "/missing", limit: 10).get()
         }
     }
+
+    @Test func environmentIsProcessInfos() {
+        #expect(ProcessEnvironment.current() == ProcessInfo.processInfo.environment)
+    }
 }

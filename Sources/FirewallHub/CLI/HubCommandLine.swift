@@ -1,4 +1,3 @@
-import Foundation
 import MCPWire
 
 /// The executable's entry point: parse, run, map errors to exit statuses. Messages are rendered

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -209,6 +210,20 @@ int cshim_random_bytes(void *buf, size_t len) {
 #endif
     }
     return 0;
+}
+
+int cshim_set_thread_name(const char *name) {
+#if defined(__APPLE__)
+    return pthread_setname_np(name);
+#elif defined(__linux__)
+    char cut[16];
+    strncpy(cut, name, sizeof cut - 1);
+    cut[sizeof cut - 1] = '\0';
+    return pthread_setname_np(pthread_self(), cut);
+#else
+    (void)name;
+    return ENOSYS;
+#endif
 }
 
 // MARK: - supervisor mode

@@ -1,10 +1,15 @@
 import FirewallHub
-import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 // First thing, while the process is still single-threaded: the hidden `--supervise` mode (a target
 // supervisor, see TargetSupervisor) never returns.
 TargetSupervisor.runIfRequested(CommandLine.arguments)
 HubCommandLine.prepareProcess()
 let status = await HubCommandLine.main(
-    arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+    arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessEnvironment.current())
 exit(status)

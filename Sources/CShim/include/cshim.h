@@ -49,6 +49,9 @@ int cshim_group_has_live_members(pid_t pgid, pid_t exclude);
 /// Fills buf with len cryptographically secure random bytes (getrandom / getentropy).
 int cshim_random_bytes(void *buf, size_t len);
 
+/// Names the calling thread (pthread_setname_np; on Linux cut to the 15 bytes the kernel keeps).
+int cshim_set_thread_name(const char *name);
+
 // MARK: supervisor mode (see FirewallHub/Transport/TargetSupervisor.swift)
 
 /// Blocks SIGTERM, SIGINT, SIGHUP and SIGCHLD in the calling thread (to be taken with

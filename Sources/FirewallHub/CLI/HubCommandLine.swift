@@ -1,5 +1,4 @@
 import CShim
-import Foundation
 import MCPWire
 
 /// The executable's entry point: parse, run, map errors to exit statuses. Messages are rendered

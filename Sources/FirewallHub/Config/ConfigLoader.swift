@@ -1,4 +1,3 @@
-import Foundation
 import MCPWire
 
 /// Reads and validates hub.json. Every problem is a `ConfigError` naming the file, the JSON path and
@@ -11,7 +10,7 @@ enum ConfigLoader {
 
     /// Reads `path` (relative paths are taken from the current directory) and parses it.
     static func load(path: String, environment: [String: String]) throws(ConfigError) -> HubConfig {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let absolute = LocalPath.absolute(path)
         let bytes = try readFile(absolute)
         let json: JSONValue
         do {
@@ -59,7 +58,7 @@ enum ConfigLoader {
             throw serversNode.typeError(expected: "an object mapping server names to server settings")
         }
         let context = ServerConfig.ParseContext(
-            environment: environment, configDirectory: URL(fileURLWithPath: filePath).deletingLastPathComponent().path,
+            environment: environment, configDirectory: LocalPath.parentDirectory(filePath),
             timeouts: timeouts)
         var servers: [ServerConfig] = []
         var disabled: [String] = []
@@ -86,27 +85,24 @@ enum ConfigLoader {
 
     /// The file's bytes (BOM stripped), or a ConfigError a user can act on. Shared with the seed format.
     static func readFile(_ path: String) throws(ConfigError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard let kind = LocalFile.kind(at: path) else {
             throw ConfigError(.fileNotFound, file: path, message: "config file not found")
         }
-        if isDirectory.boolValue {
+        if kind == .directory {
             throw ConfigError(.unreadable, file: path, message: "is a directory, not a config file")
         }
-        guard FileManager.default.isReadableFile(atPath: path) else {
+        guard LocalFile.isReadable(path) else {
             throw ConfigError(.unreadable, file: path, message: "cannot read the config file: permission denied")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ConfigError(
-                .unreadable, file: path, message: "cannot read the config file: \(error.localizedDescription)")
+        var bytes: [UInt8]
+        switch LocalFile.contents(of: path, limit: maxFileBytes) {
+        case .success(let contents): bytes = contents
+        case .failure(let failure):
+            throw ConfigError(.unreadable, file: path, message: "cannot read the config file: \(failure)")
         }
-        if data.count > maxFileBytes {
+        if bytes.count > maxFileBytes {
             throw ConfigError(.unreadable, file: path, message: "the file is larger than \(maxFileBytes >> 20) MiB")
         }
-        var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark
         return bytes
     }

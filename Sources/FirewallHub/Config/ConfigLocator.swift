@@ -1,5 +1,3 @@
-import Foundation
-
 /// Finds hub.json. In order: `--config PATH`; `$MCP_FIREWALL_HUB_CONFIG`;
 /// `$XDG_CONFIG_HOME/mcp-firewall-hub/hub.json` (XDG_CONFIG_HOME defaults to `$HOME/.config`, and a
 /// relative XDG_CONFIG_HOME is ignored, as the XDG spec says). The working directory is never searched
@@ -19,7 +17,7 @@ enum ConfigLocator {
         }
         var looked: [String] = ["--config PATH: not given", "$\(environmentVariable): not set"]
         if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty, xdg.hasPrefix("/") {
-            let candidate = URL(fileURLWithPath: xdg).appendingPathComponent(relativeLocation).path
+            let candidate = LocalPath.appending(relativeLocation, to: xdg)
             if isFile(candidate) { return .success(candidate) }
             looked.append("\(candidate) ($XDG_CONFIG_HOME): no such file")
         } else {
@@ -27,8 +25,7 @@ enum ConfigLocator {
                 looked.append("$XDG_CONFIG_HOME is not an absolute path, ignored")
             }
             if let home = environment["HOME"], !home.isEmpty {
-                let candidate = URL(fileURLWithPath: home).appendingPathComponent(".config")
-                    .appendingPathComponent(relativeLocation).path
+                let candidate = LocalPath.appending(relativeLocation, to: LocalPath.appending(".config", to: home))
                 if isFile(candidate) { return .success(candidate) }
                 looked.append("\(candidate): no such file")
             } else {
@@ -43,13 +40,12 @@ enum ConfigLocator {
     }
 
     private static func existingFile(_ path: String, origin: String) -> Result<String, ConfigError> {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+        let absolute = LocalPath.absolute(path)
+        guard let kind = LocalFile.kind(at: absolute) else {
             return .failure(
                 ConfigError(.fileNotFound, file: absolute, message: "config file not found (from \(origin))"))
         }
-        if isDirectory.boolValue {
+        if kind == .directory {
             return .failure(
                 ConfigError(.unreadable, file: absolute, message: "is a directory, not a config file (from \(origin))"))
         }
@@ -57,7 +53,6 @@ enum ConfigLocator {
     }
 
     private static func isFile(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        LocalFile.kind(at: path) == .file
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 extension ServerConfig {
     static let keys = [
         "command", "args", "env", "cwd", "policy", "timeouts", "approval", "disabled", "description", "protocol",
@@ -76,9 +74,8 @@ extension ServerConfig {
             if raw.isEmpty { throw cwdNode.error(.invalidValue, "is empty after variable expansion") }
             cwd =
                 raw.hasPrefix("/")
-                ? URL(fileURLWithPath: raw).standardizedFileURL.path
-                : URL(fileURLWithPath: context.configDirectory, isDirectory: true)
-                    .appendingPathComponent(raw).standardizedFileURL.path
+                ? LocalPath.absolute(raw)
+                : LocalPath.absolute(LocalPath.appending(raw, to: context.configDirectory))
         }
 
         let policy =

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The router's timers on one thread: a min-heap of deadlines. A forwarded call costs a heap insert and
 /// a lazy cancel, not a task sleeping out the whole time-out (which the benchmark showed cost
@@ -11,7 +15,7 @@ final class DeadlineTimer: @unchecked Sendable {
         var id: Int
     }
 
-    private let condition = NSCondition()
+    private let condition = TimedCondition()
     private var heap: [Entry] = []
     private var cancelled: Set<Int> = []
     private var stopped = false
@@ -19,9 +23,7 @@ final class DeadlineTimer: @unchecked Sendable {
 
     init(fire: @escaping @Sendable (Int) -> Void) {
         self.fire = fire
-        let thread = Thread { [self] in run() }
-        thread.name = "mcp-firewall-hub timers"
-        thread.start()
+        DetachedThread.start(name: "mcp-firewall-hub timers") { [self] in run() }
     }
 
     static func now() -> Double {
@@ -65,7 +67,7 @@ final class DeadlineTimer: @unchecked Sendable {
             }
             let wait = first.deadline - Self.now()
             if wait > 0 {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: wait))
+                condition.wait(seconds: wait)
                 continue
             }
             let entry = popMin()

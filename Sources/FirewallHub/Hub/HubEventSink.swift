@@ -1,5 +1,3 @@
-import Foundation
-
 /// Delivers events to the router on the thread that produced them (a pipe's reader thread, the timer
 /// thread, a signal handler), one at a time under one lock: the router stays single-threaded without a
 /// hop to another thread per message. The benchmark measured that hop (reader → AsyncStream → router
@@ -7,7 +5,7 @@ import Foundation
 final class HubEventSink: @unchecked Sendable {
     // @unchecked: `router`, `queue`, `delivering`, `ended` and `waiter` are read and written only while
     // `lock` is held, and the router is only ever run while it is held, so no two threads run it at once.
-    private let lock = NSRecursiveLock()
+    private let lock = RecursiveLock()
     private weak var router: HubRouter?
     /// Events yielded while one is being handled on the same thread (the lock is recursive); they are
     /// handled right after it, in order, never nested inside it.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Human-readable log lines on stderr (never stdout: in `serve` mode stdout carries only protocol).
 ///
 /// Callers must never pass secrets: expanded env values, approval codes and the target's argv are
@@ -36,8 +34,10 @@ final class HubLog: Sendable {
 
     /// A shortened, single-line rendering of bytes a peer sent, for log messages.
     static func excerpt(_ bytes: [UInt8], limit: Int = 200) -> String {
-        let text = String(decoding: bytes.prefix(limit), as: UTF8.self)
-            .replacingOccurrences(of: "\n", with: "\\n")
+        var text = ""
+        for scalar in String(decoding: bytes.prefix(limit), as: UTF8.self).unicodeScalars {
+            if scalar == "\n" { text += "\\n" } else { text.unicodeScalars.append(scalar) }
+        }
         return bytes.count > limit ? text + "… (\(bytes.count) bytes)" : text
     }
 }

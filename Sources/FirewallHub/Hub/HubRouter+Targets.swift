@@ -1,4 +1,3 @@
-import Foundation
 import MCPWire
 
 /// Target life cycle: spawn, `initialize`, `tools/list` (all pages), answers, exits.
@@ -85,9 +84,9 @@ extension HubRouter {
     /// looked up on the server's PATH; an absolute path is used as is.
     func resolvedCommand(_ command: String) -> String {
         guard command.contains("/"), !command.hasPrefix("/") else { return command }
-        var directory = (config.filePath as NSString).deletingLastPathComponent
+        var directory = LocalPath.deletingLastComponent(config.filePath)
         if !directory.hasPrefix("/") {
-            let cwd = FileManager.default.currentDirectoryPath
+            let cwd = LocalPath.currentDirectory()
             directory = directory.isEmpty ? cwd : cwd + "/" + directory
         }
         return directory + "/" + command

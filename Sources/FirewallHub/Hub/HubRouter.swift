@@ -1,5 +1,10 @@
-import Foundation
 import MCPWire
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The hub's single event loop. It owns every piece of routing state: target sessions, the merged
 /// catalog, pending requests and held calls. Producers only yield `HubEvent`s, so nothing here

@@ -1,16 +1,23 @@
-import Foundation
-
-/// A compiled `NSRegularExpression` from a policy rule's `arguments`. Unanchored: the rule holds when
-/// the expression finds a match anywhere in the value (use `^…$` to require the whole value).
-// @unchecked Sendable: the only stored state is an immutable String and an NSRegularExpression, which
-// Apple documents as immutable and safe to use from several threads at once.
+/// A compiled regular expression from a policy rule's `arguments` (Swift's `Regex`, whose syntax is
+/// ICU's). Unanchored: the rule holds when the expression finds a match anywhere in the value (use `^…$`
+/// to require the whole value).
+///
+/// Matching follows ICU, which the hub used before: on Unicode scalars (not grapheme clusters), with
+/// simple word boundaries for `\b`, and `$` also matching before a line break that ends the value.
+// @unchecked Sendable: `Regex<AnyRegexOutput>` is not Sendable only because its match output (which
+// is never made here: `finds` returns a Bool) is not. The regex itself is an immutable value whose
+// matcher the standard library builds once, published atomically — and `compile` has it built before
+// the pattern is shared — so matching reads shared state only and is safe from any thread.
 struct ArgumentPattern: @unchecked Sendable, Equatable, CustomStringConvertible {
     let source: String
-    private let regex: NSRegularExpression
+    private let regex: Regex<AnyRegexOutput>
+    /// Whether the source has a `$` (then a value ending in a line break is also tried without it).
+    private let hasDollar: Bool
 
-    private init(source: String, regex: NSRegularExpression) {
+    private init(source: String, regex: Regex<AnyRegexOutput>) {
         self.source = source
         self.regex = regex
+        self.hasDollar = source.unicodeScalars.contains("$")
     }
 
     struct Invalid: Error, Equatable {
@@ -21,28 +28,44 @@ struct ArgumentPattern: @unchecked Sendable, Equatable, CustomStringConvertible 
     /// The compiled pattern, or why it does not compile.
     static func compile(_ source: String) -> Result<ArgumentPattern, Invalid> {
         do {
-            return .success(ArgumentPattern(source: source, regex: try NSRegularExpression(pattern: source)))
+            let regex = try Regex(source).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple)
+            // Builds the matcher now (it is built on first use): what it cannot build fails here, not
+            // silently on a call.
+            _ = try regex.firstMatch(in: "")
+            return .success(ArgumentPattern(source: source, regex: regex))
         } catch {
-            return .failure(Invalid(reason: diagnose(source)))
+            return .failure(Invalid(reason: String(describing: error)))
         }
     }
 
     func finds(in text: String) -> Bool {
-        regex.firstMatch(in: text, options: [], range: NSRange(location: 0, length: text.utf16.count)) != nil
+        if text.contains(regex) { return true }
+        // ICU's `$` (outside multi-line mode) also matches before a line terminator at the very end;
+        // Swift's only at the end. Trying the value without that terminator gives ICU's answer.
+        guard hasDollar, let withoutTerminator = Self.droppingFinalLineTerminator(text) else { return false }
+        return withoutTerminator.contains(regex)
     }
 
     var description: String { source }
 
     static func == (lhs: ArgumentPattern, rhs: ArgumentPattern) -> Bool { lhs.source == rhs.source }
 
-    /// NSRegularExpression's own error only says "The value is invalid"; Swift's regex parser, whose
-    /// syntax is close to ICU's, explains most mistakes ("expected ')'").
-    private static func diagnose(_ source: String) -> String {
-        do {
-            _ = try Regex(source)
-            return "not accepted by the ICU regular-expression engine"
-        } catch {
-            return String(describing: error)
+    /// `text` without the line terminator it ends with (ICU's: `\r\n`, `\n`, `\r`, U+000B, U+000C,
+    /// U+0085, U+2028, U+2029), or nil when it ends with none.
+    private static func droppingFinalLineTerminator(_ text: String) -> Substring? {
+        let scalars = text.unicodeScalars
+        guard let last = scalars.last else { return nil }
+        switch last.value {
+        case 0x0A:
+            let beforeLast = scalars.index(before: scalars.endIndex)
+            if beforeLast > scalars.startIndex, scalars[scalars.index(before: beforeLast)] == "\r" {
+                return Substring(scalars[..<scalars.index(before: beforeLast)])
+            }
+            return Substring(scalars[..<beforeLast])
+        case 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
+            return Substring(scalars[..<scalars.index(before: scalars.endIndex)])
+        default:
+            return nil
         }
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -39,7 +37,7 @@ enum SeedCommand {
     /// Writes the bundled firewall_config.json to `path` (default `firewall_config.json`), never over an
     /// existing file (or symlink), and says where on stdout.
     static func generateConfig(path: String?, log: HubLog) -> Int32 {
-        let target = URL(fileURLWithPath: path ?? SeedSetup.implicitConfigName).standardizedFileURL.path
+        let target = LocalPath.absolute(path ?? SeedSetup.implicitConfigName)
         let text = SeedConfig.bundledJSON.prettyPrinted() + "\n"
         let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 {
@@ -87,7 +85,7 @@ enum SeedCommand {
         do {
             let setup = try SeedSetup.make(
                 target: options.target ?? "", name: options.name, configPath: options.configPath,
-                currentDirectory: FileManager.default.currentDirectoryPath)
+                currentDirectory: LocalPath.currentDirectory())
             for notice in setup.notices {
                 switch notice {
                 case .info(let text): log.info(text)

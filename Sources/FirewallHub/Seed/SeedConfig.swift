@@ -1,4 +1,3 @@
-import Foundation
 import MCPWire
 
 /// The MCP Action Firewall's `firewall_config.json`, read strictly:
@@ -92,7 +91,7 @@ struct SeedConfig: Sendable, Equatable {
 
     /// Reads and parses `path` (relative to the current directory).
     static func load(path: String) throws(ConfigError) -> SeedConfig {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let absolute = LocalPath.absolute(path)
         let bytes = try ConfigLoader.readFile(absolute)
         let json: JSONValue
         do {
@@ -160,11 +159,20 @@ struct SeedConfig: Sendable, Equatable {
         var result: [Entry<String>] = []
         for element in try node.elements() {
             guard let text = element.value.stringValue else { throw element.typeError(expected: "a string") }
-            if text.trimmingCharacters(in: .whitespaces).isEmpty {
+            if text.unicodeScalars.allSatisfy(Self.isHorizontalWhitespace) {
                 throw element.error(.invalidValue, "must not be empty (an empty entry would match every tool)")
             }
             result.append(Entry(value: text, path: element.path))
         }
         return result
+    }
+
+    /// What `CharacterSet.whitespaces` held (Foundation's definition, kept when the hub left it): space,
+    /// tab, and the Unicode space separators U+00A0, U+1680, U+2000–U+200B, U+202F, U+205F, U+3000.
+    private static func isHorizontalWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20, 0x09, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import MCPWire
 
 /// The MCP Action Firewall's policy for single-target mode: `global` rules, extended by the

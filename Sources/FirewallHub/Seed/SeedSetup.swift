@@ -1,5 +1,3 @@
-import Foundation
-
 /// Single-target mode's inputs turned into what the router runs on: one `ServerConfig` from
 /// `--target`, a `HubConfig` that does not namespace, and the `SeedPolicy` for that server.
 ///
@@ -64,9 +62,7 @@ struct SeedSetup {
         let args = words[(index + 1)...].map(\.text)
         if command.isEmpty { throw .target(.empty) }
         if command.contains("/"), !command.hasPrefix("/") {
-            command =
-                URL(fileURLWithPath: currentDirectory, isDirectory: true).appendingPathComponent(command)
-                .standardizedFileURL.path
+            command = LocalPath.absolute(LocalPath.appending(command, to: currentDirectory))
         }
 
         let seedConfig: SeedConfig
@@ -79,9 +75,8 @@ struct SeedSetup {
             }
         } else {
             seedConfig = SeedConfig.bundled
-            let stray = URL(fileURLWithPath: currentDirectory, isDirectory: true)
-                .appendingPathComponent(implicitConfigName).path
-            if FileManager.default.fileExists(atPath: stray) {
+            let stray = LocalPath.appending(implicitConfigName, to: currentDirectory)
+            if LocalFile.kind(at: stray) != nil {
                 notices.append(
                     .warning(
                         "\(stray) was NOT loaded: the working directory is never searched for a config. "
@@ -103,7 +98,7 @@ struct SeedSetup {
         let rules = policy.mergedServer.map { "global + servers.\($0)" } ?? "global"
         notices.append(
             .info(
-                "single-target mode: server \"\(serverName)\" runs \((command as NSString).lastPathComponent) "
+                "single-target mode: server \"\(serverName)\" runs \(LocalPath.lastComponent(command)) "
                     + "with \(args.count) argument(s) (not shown); rules: \(rules) from \(source); "
                     + "otp_attempt_count \(seedConfig.otpAttemptCount)"))
 
@@ -140,9 +135,9 @@ struct SeedSetup {
     /// The basename of the command, or for a launcher (`uvx mcp-server-stripe`) of its first argument when
     /// that is not an option. Nothing later on the command line is ever used: it may be a secret.
     static func derivedName(command: String, args: [String]) -> String {
-        var base = (command as NSString).lastPathComponent
+        var base = LocalPath.lastComponent(command)
         if launchers.contains(base), let first = args.first, !first.hasPrefix("-"), !first.contains("=") {
-            base = (first as NSString).lastPathComponent
+            base = LocalPath.lastComponent(first)
         }
         return sanitizedName(base)
     }

@@ -1,6 +1,5 @@
 import CShim
 import Dispatch
-import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -180,11 +179,9 @@ final class ChildProcess: Sendable {
             onLines: { onEvent(.stderrLines($0)) },
             onEOF: { outputClosed.signal() }
         ).start()
-        let waiter = Thread { [self] in
+        DetachedThread.start(name: "waiter of \(pid)") { [self] in
             superviseExit(outputClosed: outputClosed, onEvent: onEvent)
         }
-        waiter.name = "waiter of \(pid)"
-        waiter.start()
     }
 
     /// Runs on the waiter thread.

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -37,9 +36,7 @@ final class FDWriter: Sendable {
     init(fd: Int32, closeOnFinish: Bool, name: String = "FDWriter") {
         self.fd = fd
         self.closeOnFinish = closeOnFinish
-        let thread = Thread { [self] in self.run() }
-        thread.name = name
-        thread.start()
+        DetachedThread.start(name: name) { [self] in self.run() }
     }
 
     /// Messages up to this size may be written on the caller's thread (see `write`).

@@ -1,12 +1,10 @@
-import Foundation
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
-/// Reads newline-delimited data from a file descriptor on its own dedicated `Thread` with blocking
+/// Reads newline-delimited data from a file descriptor on its own dedicated thread with blocking
 /// `read(2)` (64 KiB chunks) and a `memchr` splitter that never rescans bytes.
 ///
 /// - `onLines` gets all complete lines of one `read()` chunk, without the '\n' and without one
@@ -54,9 +52,7 @@ final class LineReader: Sendable {
 
     /// Starts the reader thread. Call once.
     func start() {
-        let thread = Thread { [self] in self.run() }
-        thread.name = name
-        thread.start()
+        DetachedThread.start(name: name) { [self] in self.run() }
     }
 
     private func run() {

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Synchronization
 
 /// One lifelong thread that performs every spawn, synchronously for the caller.
@@ -14,9 +13,7 @@ final class SpawnerThread: Sendable {
     private let wake = DispatchSemaphore(value: 0)
 
     private init() {
-        let thread = Thread { [self] in self.runLoop() }
-        thread.name = "ChildProcess spawner"
-        thread.start()
+        DetachedThread.start(name: "ChildProcess spawner") { [self] in self.runLoop() }
     }
 
     private func runLoop() -> Never {

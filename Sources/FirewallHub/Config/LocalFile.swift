@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The few file-system questions the config loaders ask, without Foundation: what is at a path, may
+/// we read it, and its bytes.
+enum LocalFile {
+    enum Kind: Equatable {
+        case directory
+        /// A regular file or anything else that is not a directory (a FIFO, a device).
+        case file
+    }
+
+    /// What `path` names, following symlinks; nil when nothing is there (or a symlink is dangling).
+    static func kind(at path: String) -> Kind? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (info.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+    }
+
+    /// Whether this process may read `path` (`access(R_OK)`).
+    static func isReadable(_ path: String) -> Bool {
+        access(path, R_OK) == 0
+    }
+
+    /// The failure of `read`: the errno, rendered for a message.
+    struct ReadFailure: Error, Equatable, CustomStringConvertible {
+        var code: Int32
+        var description: String { String(cString: strerror(code)) }
+    }
+
+    /// The bytes of `path`, read to its end; at most `limit + 1` of them, so a caller can tell a file
+    /// over `limit` from one at it without reading all of a huge (or endless) one.
+    static func contents(of path: String, limit: Int) -> Result<[UInt8], ReadFailure> {
+        var fd: Int32
+        repeat {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+        } while fd < 0 && errno == EINTR
+        guard fd >= 0 else { return .failure(ReadFailure(code: errno)) }
+        defer { _ = close(fd) }
+        var bytes: [UInt8] = []
+        let chunkSize = 64 << 10
+        while bytes.count <= limit {
+            let before = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: chunkSize))
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(fd, buffer.baseAddress! + before, chunkSize)
+            }
+            if count < 0 {
+                let code = errno
+                bytes.removeSubrange(before...)
+                if code == EINTR { continue }
+                return .failure(ReadFailure(code: code))
+            }
+            bytes.removeSubrange((before + count)...)
+            if count == 0 { break }
+        }
+        return .success(bytes)
+    }
+}

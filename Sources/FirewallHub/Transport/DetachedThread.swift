@@ -1,0 +1,59 @@
+import CShim
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A detached POSIX thread running one closure (what `Foundation.Thread` was used for: the hub's
+/// reader, writer, waiter, timer and spawner threads). Nothing joins it; it ends when the closure
+/// returns.
+enum DetachedThread {
+    /// Starts `body` on a new thread named `name` (cut to the 15 bytes Linux keeps). A thread that
+    /// cannot be created (the process or system is out of threads) is a fatal error: every caller relies
+    /// on its thread running.
+    static func start(name: String, _ body: @escaping @Sendable () -> Void) {
+        let context = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        #if canImport(Darwin)
+            var thread: pthread_t?
+        #else
+            var thread = pthread_t()
+        #endif
+        let result = pthread_create(
+            &thread, &attributes,
+            { raw in
+                #if canImport(Darwin)
+                    let start = Unmanaged<Start>.fromOpaque(raw).takeRetainedValue()
+                #else
+                    let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
+                #endif
+                start.run()
+                return nil
+            }, context)
+        if result != 0 {
+            Unmanaged<Start>.fromOpaque(context).release()
+            preconditionFailure("cannot start the thread \"\(name)\": \(String(cString: strerror(result)))")
+        }
+    }
+
+    /// What the new thread runs; handed over retained through pthread_create's context pointer.
+    private final class Start: Sendable {
+        let name: String
+        let body: @Sendable () -> Void
+
+        init(name: String, body: @escaping @Sendable () -> Void) {
+            self.name = name
+            self.body = body
+        }
+
+        func run() {
+            _ = cshim_set_thread_name(name)
+            body()
+        }
+    }
+}

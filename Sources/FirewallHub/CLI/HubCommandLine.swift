@@ -20,7 +20,7 @@ public enum HubCommandLine {
     }
 
     public static func main(arguments: [String], environment: [String: String]) async -> Int32 {
-        let stderrWriter = FDWriter(fd: 2, closeOnFinish: false)
+        let stderrWriter = FDWriter(fd: 2, closeOnFinish: false, batchable: true)
         defer { stderrWriter.drainAndStop() }
         let command: CLICommand
         do {

@@ -11,7 +11,7 @@ enum ServeCommand {
     static func run(
         config: HubConfig, environment: [String: String], log: HubLog, policies: [String: any ToolPolicy]? = nil
     ) async -> Int32 {
-        let output = FDWriter(fd: 1, closeOnFinish: false)
+        let output = FDWriter(fd: 1, closeOnFinish: false, batchable: true)
         let router = HubRouter(
             config: config, environment: environment, log: log, mode: .serve, policies: policies)
         let sink = router.sink

@@ -12,6 +12,15 @@ enum HubEvent: Sendable {
     case signal(Int32)
     /// Every target process has been stopped after a shutdown (the loop may end).
     case targetsStopped
+
+    /// Several messages from one `read()`: their answers are written together (`WriteBatch`).
+    var carriesSeveralLines: Bool {
+        switch self {
+        case .clientLines(let lines): lines.count > 1
+        case .target(_, _, .stdoutLines(let lines)): lines.count > 1
+        default: false
+        }
+    }
 }
 
 /// Why a timer was set.

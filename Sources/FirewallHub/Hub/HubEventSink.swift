@@ -28,7 +28,12 @@ final class HubEventSink: @unchecked Sendable {
         guard !delivering else { return }
         delivering = true
         while !ended, !queue.isEmpty {
-            router.handle(queue.removeFirst())
+            let event = queue.removeFirst()
+            if event.carriesSeveralLines {
+                WriteBatch.run { router.handle(event) }
+            } else {
+                router.handle(event)
+            }
             if router.finished { end() }
         }
         delivering = false

@@ -60,7 +60,7 @@ final class ChildProcess: Sendable {
         self.pid = pid
         self.command = command
         self.supervisorGrace = supervisorGrace
-        self.stdin = FDWriter(fd: stdinFD, closeOnFinish: true, name: "stdin of \(pid)")
+        self.stdin = FDWriter(fd: stdinFD, closeOnFinish: true, name: "stdin of \(pid)", batchable: true)
         self.lifecycle = Mutex(Lifecycle(grace: grace))
     }
 

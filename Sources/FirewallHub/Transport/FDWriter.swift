@@ -23,19 +23,24 @@ final class FDWriter: Sendable {
         var stopped = false  // thread gone: broken or finished and closed
         var broken = false
         var writerSleeping = false
+        /// Messages of the caller's open `WriteBatch`, not yet enqueued (see `flushHeld`).
+        var held: [[UInt8]] = []
         var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let fd: Int32
     private let closeOnFinish: Bool
+    /// Whether writes made inside a `WriteBatch` are held until it ends (protocol streams; not logs).
+    private let batchable: Bool
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
     private let stoppedSignal = DispatchSemaphore(value: 0)
 
     /// Starts the writer thread immediately.
-    init(fd: Int32, closeOnFinish: Bool, name: String = "FDWriter") {
+    init(fd: Int32, closeOnFinish: Bool, name: String = "FDWriter", batchable: Bool = false) {
         self.fd = fd
         self.closeOnFinish = closeOnFinish
+        self.batchable = batchable
         DetachedThread.start(name: name) { [self] in self.run() }
     }
 
@@ -49,6 +54,42 @@ final class FDWriter: Sendable {
     /// completes at once and whole. That saves two thread wake-ups per message on the hot path.
     func write(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
+        if batchable, let batch = WriteBatch.current {
+            let first = state.withLock { state -> Bool in
+                guard !state.finishing, !state.broken else { return false }
+                state.held.append(bytes)
+                return state.held.count == 1
+            }
+            if first { batch.enlist(self) }
+            return
+        }
+        enqueue(bytes)
+    }
+
+    /// Writes what a batch held, joined into pieces of up to `inlineWriteLimit` bytes at message
+    /// boundaries (so each piece can still go out on this thread when the pipe has room).
+    func flushHeld() {
+        let held = state.withLock { state -> [[UInt8]] in
+            var held: [[UInt8]] = []
+            swap(&held, &state.held)
+            return held
+        }
+        var piece: [UInt8] = []
+        for message in held {
+            if !piece.isEmpty, piece.count + message.count > Self.inlineWriteLimit {
+                enqueue(piece)
+                piece = []
+            }
+            if piece.isEmpty, message.count > Self.inlineWriteLimit {
+                enqueue(message)
+            } else {
+                piece += message
+            }
+        }
+        if !piece.isEmpty { enqueue(piece) }
+    }
+
+    private func enqueue(_ bytes: [UInt8]) {
         let mustWake = state.withLock { state -> Bool in
             guard !state.finishing, !state.broken else { return false }
             if state.queue.isEmpty, state.writerSleeping, bytes.count <= Self.inlineWriteLimit {
@@ -78,6 +119,7 @@ final class FDWriter: Sendable {
     /// Closes the fd (if `closeOnFinish`) once everything already enqueued has been written, then
     /// ends the thread. Later writes are dropped.
     func finish() {
+        flushHeld()  // a batch's messages precede the end
         let mustWake = state.withLock { state -> Bool in
             state.finishing = true
             return takeSleeper(&state)
@@ -87,6 +129,7 @@ final class FDWriter: Sendable {
 
     /// Returns once everything enqueued before this call has been written, or the writer broke.
     func flushAndWait() async {
+        flushHeld()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
                 if state.stopped || state.written >= state.enqueued { return true }

@@ -22,7 +22,7 @@ let package = Package(
         .executableTarget(name: "mcp-firewall-hub", dependencies: ["FirewallHub"]),
         .executableTarget(name: "demo-payments", dependencies: ["DemoServerKit"]),
         .executableTarget(name: "demo-notes", dependencies: ["DemoServerKit"]),
-        .executableTarget(name: "fixture-server", dependencies: ["DemoServerKit"]),
+        .executableTarget(name: "fixture-server", dependencies: ["DemoServerKit", "MCPWire"]),
         .executableTarget(name: "modern-server", dependencies: ["DemoServerKit"]),
         .executableTarget(name: "bench-client", dependencies: ["MCPWire", "CShim"]),
         .target(name: "HubTestSupport", dependencies: ["MCPWire"], path: "Tests/HubTestSupport"),

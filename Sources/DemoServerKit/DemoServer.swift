@@ -44,15 +44,20 @@ public struct DemoServer: Sendable {
         public var concurrentToolCalls: Bool
         /// Log every incoming message to stderr.
         public var logEachMessage: Bool
+        /// Rewrites each line before it is written, newline excluded (fixture `--answer-style`: valid
+        /// but unusual spellings of a message, or broken ones on purpose). Nil for well-behaved servers.
+        public var rewriteEachLine: (@Sendable ([UInt8]) -> [UInt8])?
 
         public init(
             initialize: InitializeBehavior = .answer, stdoutNoiseLine: String? = nil,
-            concurrentToolCalls: Bool = false, logEachMessage: Bool = false
+            concurrentToolCalls: Bool = false, logEachMessage: Bool = false,
+            rewriteEachLine: (@Sendable ([UInt8]) -> [UInt8])? = nil
         ) {
             self.initialize = initialize
             self.stdoutNoiseLine = stdoutNoiseLine
             self.concurrentToolCalls = concurrentToolCalls
             self.logEachMessage = logEachMessage
+            self.rewriteEachLine = rewriteEachLine
         }
     }
 

@@ -40,7 +40,8 @@ final class DemoSession: Sendable {
         self.server = server
         self.pager = DemoPager(pageSize: pageSize)
         self.journal = journal
-        self.stdout = DemoStdout(noiseBeforeEachLine: server.options.stdoutNoiseLine)
+        self.stdout = DemoStdout(
+            noiseBeforeEachLine: server.options.stdoutNoiseLine, rewriteEachLine: server.options.rewriteEachLine)
         self.state = Mutex(DemoSessionState(tools: server.tools))
     }
 

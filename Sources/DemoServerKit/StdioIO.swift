@@ -113,9 +113,11 @@ final class DemoStdout: Sendable {
     private let lock = Mutex<Void>(())
     /// Written before each response line (fixture `--garbage-stdout`), nil for well-behaved servers.
     private let noiseBeforeEachLine: [UInt8]?
+    private let rewriteEachLine: (@Sendable ([UInt8]) -> [UInt8])?
 
-    init(noiseBeforeEachLine: String?) {
+    init(noiseBeforeEachLine: String?, rewriteEachLine: (@Sendable ([UInt8]) -> [UInt8])? = nil) {
         self.noiseBeforeEachLine = noiseBeforeEachLine.map { Array($0.utf8) + [0x0A] }
+        self.rewriteEachLine = rewriteEachLine
     }
 
     /// Writes one message line. If stdout is gone (the client closed it), there is nobody left to
@@ -123,7 +125,12 @@ final class DemoStdout: Sendable {
     func send(_ line: [UInt8]) {
         lock.withLock { _ in
             var bytes = noiseBeforeEachLine ?? []
-            bytes.append(contentsOf: line)
+            if let rewriteEachLine, line.last == 0x0A {
+                bytes += rewriteEachLine(Array(line.dropLast()))
+                bytes.append(0x0A)
+            } else {
+                bytes.append(contentsOf: line)
+            }
             if !DemoFD.writeAll(1, bytes) {
                 DemoStderr.log("stdout closed (errno \(errno)); exiting")
                 exit(0)

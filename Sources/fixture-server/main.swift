@@ -28,6 +28,9 @@ private let usage = """
                                   answering (the hub's writes to it then fill the pipe; not with --slow-ms)
       --spawn-stubborn-grandchild start `sh -c "trap '' TERM; sleep 1000"` (inheriting stdio) at start-up
       --announce-pid              write "<name>: pid <pid>" on stderr at start-up
+      --answer-style STYLE        spell every message it writes another way: valid ones (reordered,
+                                  escaped-keys, unicode-escapes, extra-member) or, in tool results only,
+                                  broken ones (bad-utf8, lone-surrogate, duplicate-key)
     Environment: DEMO_JOURNAL, DEMO_PAGE_SIZE, DEMO_STARTUP_DELAY_MS (see DemoServer).
     """
 
@@ -47,6 +50,7 @@ private struct FixtureConfig {
     var stopReadingOn: Set<String> = []
     var spawnStubbornGrandchild = false
     var announcePID = false
+    var answerStyle: FixtureAnswerStyle?
 
     static func parse(_ arguments: [String]) -> FixtureConfig {
         var config = FixtureConfig()
@@ -82,6 +86,10 @@ private struct FixtureConfig {
             case "--stop-reading-on": config.stopReadingOn.insert(value(flag))
             case "--spawn-stubborn-grandchild": config.spawnStubbornGrandchild = true
             case "--announce-pid": config.announcePID = true
+            case "--answer-style":
+                let name = value(flag)
+                guard let style = FixtureAnswerStyle(rawValue: name) else { fail("unknown --answer-style \(name)") }
+                config.answerStyle = style
             case "--help", "-h":
                 FixtureStderr.emit(usage)
                 exit(0)
@@ -236,6 +244,9 @@ private let initialize: DemoServer.Options.InitializeBehavior =
     ? .fail(JSONRPCError(code: JSONRPCError.internalErrorCode, message: "fixture-server: --initialize-error was given"))
     : config.noInitializeReply ? .ignore : .answer
 
+private let answerRewrite: (@Sendable ([UInt8]) -> [UInt8])? =
+    if let style = config.answerStyle { { @Sendable line in style.rewrite(line) } } else { nil }
+
 DemoServer(
     name: config.name,
     version: "0.0.0-fixture",
@@ -245,5 +256,6 @@ DemoServer(
         initialize: initialize,
         stdoutNoiseLine: config.garbageStdout ? "this is not json" : nil,
         concurrentToolCalls: config.slowMilliseconds != nil,
-        logEachMessage: config.stderrNoise)
+        logEachMessage: config.stderrNoise,
+        rewriteEachLine: answerRewrite)
 ).run()

@@ -59,14 +59,7 @@ extension HubRouter {
             {
                 // Same era on both sides: only the id changes, so splice it into the target's own bytes
                 // (no re-encoding of a result that may be megabytes long).
-                let id = clientID.json.serializedBytes()
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity(line.count - range.count + id.count + 1)  // one copy of a large answer
-                bytes += line[..<range.lowerBound]
-                bytes += id
-                bytes += line[range.upperBound...]
-                bytes.append(0x0A)
-                clientOut?.write(bytes)
+                clientOut?.write(Self.reidentified(line, idRange: range, as: clientID))
                 return
             }
             sendToClient(.response(.init(id: clientID, outcome: outcome)))

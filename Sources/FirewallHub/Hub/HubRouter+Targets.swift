@@ -112,6 +112,7 @@ extension HubRouter {
 
     private func handleTargetLine(_ target: TargetSession, _ line: [UInt8]) {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        if deliverPlainAnswer(target, line) { return }
         switch JSONRPCMessage.decode(line: line) {
         case .invalid(_, let error, _):
             log.server(

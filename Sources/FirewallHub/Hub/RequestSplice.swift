@@ -10,8 +10,6 @@ import MCPWire
 /// `method`, `params`) and whose keys are written without escapes is spliced; the caller also checks
 /// that nothing else in `params` has to change (same protocol era, no progress token to swap).
 struct RequestSplice {
-    private static let members: Set<String> = ["jsonrpc", "id", "method", "params"]
-
     let line: [UInt8]
     private let idRange: Range<Int>
     private let nameRange: Range<Int>
@@ -19,9 +17,20 @@ struct RequestSplice {
     /// `line` must be the client's message exactly as the parser validated it.
     init?(line: [UInt8]) {
         // One pass over the message (a large argument is scanned once), then into `params` up to "name".
-        guard let members = JSONScan.topLevelMembers(in: line), members.allSatisfy({ Self.members.contains($0.key) }),
-            let idRange = members.first(where: { $0.key == "id" })?.value,
-            let paramsRange = members.first(where: { $0.key == "params" })?.value,
+        guard let members = JSONScan.topLevelMemberRanges(in: line) else { return nil }
+        var idRange: Range<Int>?
+        var paramsRange: Range<Int>?
+        for member in members {
+            let key = line[member.key]
+            if key.elementsEqual("id".utf8) {
+                idRange = member.value
+            } else if key.elementsEqual("params".utf8) {
+                paramsRange = member.value
+            } else if !key.elementsEqual("jsonrpc".utf8), !key.elementsEqual("method".utf8) {
+                return nil
+            }
+        }
+        guard let idRange, let paramsRange,
             let nameRange = JSONScan.valueRange(ofKey: "name", inObjectAt: paramsRange, of: line)
         else { return nil }
         self.line = line

@@ -23,11 +23,21 @@ struct PolicyEngine: Sendable {
     private let hubDefault: PolicyAction?
     private let rulePaths: [String]
     private let policyPath: String
+    /// Steps 2's lists, most restrictive first, each glob with its provenance (built once: a call's
+    /// decision allocates nothing).
+    private let lists: [(action: PolicyAction, globs: [ToolGlob], paths: [String])]
 
     init(server: ServerConfig, defaults: PolicyDefaults?) {
         policy = server.policy
         hubDefault = defaults?.defaultAction
         policyPath = "\(server.jsonPath).policy"
+        let policyPath = policyPath
+        lists = [
+            (PolicyAction.deny, "deny", server.policy.deny), (.approve, "approve", server.policy.approve),
+            (.allow, "allow", server.policy.allow),
+        ].map { action, key, globs in
+            (action, globs, globs.enumerated().map { "\(policyPath).\(key)[\($0)] \"\($1.pattern)\"" })
+        }
         rulePaths = server.policy.rules.enumerated().map { index, rule in
             let label = rule.name.map { "\"\($0)\"" } ?? "(\(rule.summary))"
             return "\(server.jsonPath).policy.rules[\(index)] \(label)"
@@ -66,13 +76,9 @@ struct PolicyEngine: Sendable {
 
     /// Steps 2–4.
     private func decideWithoutRules(tool: String, annotations: JSONObject?) -> PolicyDecision {
-        let lists: [(PolicyAction, String, [ToolGlob])] = [
-            (.deny, "deny", policy.deny), (.approve, "approve", policy.approve), (.allow, "allow", policy.allow),
-        ]
-        for (action, key, globs) in lists {
-            if let index = globs.firstIndex(where: { $0.matches(tool) }) {
-                let rule = "\(policyPath).\(key)[\(index)] \"\(globs[index].pattern)\""
-                return PolicyDecision(action: action, rule: rule)
+        for list in lists {
+            if let index = list.globs.firstIndex(where: { $0.matches(tool) }) {
+                return PolicyDecision(action: list.action, rule: list.paths[index])
             }
         }
         if let action = policy.defaultAction {

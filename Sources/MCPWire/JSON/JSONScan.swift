@@ -44,6 +44,24 @@ public enum JSONScan {
         return complete && !escaped ? members : nil
     }
 
+    /// `topLevelMembers` as byte ranges: each key's (without its quotes) and its value's. No strings
+    /// are made, for callers that compare keys byte for byte.
+    public static func topLevelMemberRanges(in bytes: [UInt8]) -> [(key: Range<Int>, value: Range<Int>)]? {
+        var members: [(key: Range<Int>, value: Range<Int>)] = []
+        var escaped = false
+        let complete = bytes.withUnsafeBufferPointer { buffer in
+            forEachMember(buffer, 0..<buffer.count) { keyRange, valueRange in
+                if keyRange.contains(where: { buffer[$0] == UInt8(ascii: "\\") }) {
+                    escaped = true
+                    return false
+                }
+                members.append((keyRange, valueRange))
+                return true
+            }
+        }
+        return complete && !escaped ? members : nil
+    }
+
     /// Calls `body(keyRange, valueRange)` for each member of the object at `range` (key range without
     /// its quotes) while it returns true. True when every member was visited, false when `body`
     /// stopped early or the text is not an object.

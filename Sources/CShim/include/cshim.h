@@ -16,7 +16,8 @@ void cshim_keep_large_blocks(void);
 
 /// Linux only (elsewhere nothing): asks for a 1 MiB pipe buffer on `fd` (the default is 64 KiB), so a
 /// large message crosses in a few wake-ups instead of one per 64 KiB. Best effort: errors are ignored
-/// (the size is capped by /proc/sys/fs/pipe-max-size and by the user's pipe quota).
+/// (the size is capped by /proc/sys/fs/pipe-max-size and by the user's pipe quota, which counts every
+/// pipe's size: the hub only asks for a pipe that has carried a message over 64 KiB).
 void cshim_grow_pipe(int fd);
 
 /// pipe2(fds, O_CLOEXEC); on platforms without pipe2, pipe + FD_CLOEXEC on both ends.

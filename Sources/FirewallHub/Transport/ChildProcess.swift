@@ -60,7 +60,8 @@ final class ChildProcess: Sendable {
         self.pid = pid
         self.command = command
         self.supervisorGrace = supervisorGrace
-        self.stdin = FDWriter(fd: stdinFD, closeOnFinish: true, name: "stdin of \(pid)", batchable: true)
+        self.stdin = FDWriter(
+            fd: stdinFD, closeOnFinish: true, name: "stdin of \(pid)", batchable: true, growsPipe: true)
         self.lifecycle = Mutex(Lifecycle(grace: grace))
     }
 
@@ -165,7 +166,7 @@ final class ChildProcess: Sendable {
         let outputClosed = DispatchSemaphore(value: 0)
         LineReader(
             fd: launched.stdoutFD, maxLineBytes: maxLineBytes, overlongPolicy: .drop, closeOnEOF: true,
-            name: "stdout of \(pid)",
+            name: "stdout of \(pid)", growsPipe: true,
             onLines: { onEvent(.stdoutLines($0)) },
             onTooLong: { onEvent(.stdoutLineTooLong($0)) },
             onEOF: {

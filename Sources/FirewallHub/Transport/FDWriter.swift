@@ -1,3 +1,4 @@
+import CShim
 import Dispatch
 import Synchronization
 
@@ -32,15 +33,21 @@ final class FDWriter: Sendable {
     private let closeOnFinish: Bool
     /// Whether writes made inside a `WriteBatch` are held until it ends (protocol streams; not logs).
     private let batchable: Bool
+    /// Whether the fd is a pipe of the hub's own to grow once a large message goes through it.
+    private let growsPipe: Bool
+    private let pipeGrown = Atomic(false)
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
     private let stoppedSignal = DispatchSemaphore(value: 0)
 
     /// Starts the writer thread immediately.
-    init(fd: Int32, closeOnFinish: Bool, name: String = "FDWriter", batchable: Bool = false) {
+    /// `growsPipe`: the fd is a pipe the hub made (a target's stdin): the first message over 64 KiB asks
+    /// for a 1 MiB pipe buffer, so large messages cross in a few wake-ups (see `cshim_grow_pipe`).
+    init(fd: Int32, closeOnFinish: Bool, name: String = "FDWriter", batchable: Bool = false, growsPipe: Bool = false) {
         self.fd = fd
         self.closeOnFinish = closeOnFinish
         self.batchable = batchable
+        self.growsPipe = growsPipe
         DetachedThread.start(name: name) { [self] in self.run() }
     }
 
@@ -90,6 +97,7 @@ final class FDWriter: Sendable {
     }
 
     private func enqueue(_ bytes: [UInt8]) {
+        if growsPipe, bytes.count > 64 << 10, !pipeGrown.exchange(true, ordering: .relaxed) { cshim_grow_pipe(fd) }
         let mustWake = state.withLock { state -> Bool in
             guard !state.finishing, !state.broken else { return false }
             if state.queue.isEmpty, state.writerSleeping, bytes.count <= Self.inlineWriteLimit {

@@ -1,3 +1,5 @@
+import CShim
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -14,6 +16,8 @@
 /// - A line longer than `maxLineBytes` is handled per `overlongPolicy`: `.drop` skips it up to the
 ///   next '\n' and reports its full length via `onTooLong`; `.truncate` delivers its first
 ///   `maxLineBytes` bytes as a line (no `onTooLong`).
+/// - `growsPipe`: the fd is a pipe the hub made (a target's stdout): a line over 64 KiB asks for a 1 MiB
+///   pipe buffer once (see `cshim_grow_pipe`).
 /// All callbacks run on the reader thread, in order.
 final class LineReader: Sendable {
     enum OverlongPolicy: Sendable { case drop, truncate }
@@ -23,6 +27,7 @@ final class LineReader: Sendable {
     private let overlongPolicy: OverlongPolicy
     private let closeOnEOF: Bool
     private let name: String
+    private let growsPipe: Bool
     private let onLines: @Sendable ([[UInt8]]) -> Void
     private let onTooLong: @Sendable (Int) -> Void
     private let onEOF: @Sendable () -> Void
@@ -35,6 +40,7 @@ final class LineReader: Sendable {
         overlongPolicy: OverlongPolicy = .drop,
         closeOnEOF: Bool = false,
         name: String = "LineReader",
+        growsPipe: Bool = false,
         onLines: @escaping @Sendable ([[UInt8]]) -> Void,
         onTooLong: @escaping @Sendable (Int) -> Void = { _ in },
         onEOF: @escaping @Sendable () -> Void
@@ -45,6 +51,7 @@ final class LineReader: Sendable {
         self.overlongPolicy = overlongPolicy
         self.closeOnEOF = closeOnEOF
         self.name = name
+        self.growsPipe = growsPipe
         self.onLines = onLines
         self.onTooLong = onTooLong
         self.onEOF = onEOF
@@ -60,11 +67,16 @@ final class LineReader: Sendable {
             maxLineBytes: maxLineBytes, overlongPolicy: overlongPolicy, onLines: onLines, onTooLong: onTooLong)
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
         defer { chunk.deallocate() }
+        var pipeGrown = !growsPipe
         while true {
             let count = read(fd, chunk.baseAddress, chunk.count)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             splitter.consume(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+            if !pipeGrown, splitter.pendingCount >= Self.chunkSize {
+                cshim_grow_pipe(fd)  // a line over 64 KiB is coming: let it cross in fewer wake-ups
+                pipeGrown = true
+            }
         }
         splitter.finish()
         if closeOnEOF { _ = close(fd) }
@@ -81,6 +93,7 @@ private struct LineSplitter {
 
     /// Bytes of the current, incomplete line (everything before it has been emitted).
     private var pending: [UInt8] = []
+    var pendingCount: Int { pending.count }
     /// When non-nil we are skipping the rest of an overlong line; the value counts its bytes so far.
     private var skipped: Int?
 

@@ -96,8 +96,6 @@ enum ProcessLauncher {
             }
             pipes.append(fds)
         }
-        cshim_grow_pipe(pipes[0][1])  // the target's stdin and stdout carry whole messages
-        cshim_grow_pipe(pipes[1][0])
         // Child ends must not sit on 0...2 (possible when the hub's own stdio is closed), or the
         // dup2 actions would clobber each other.
         let childStdin = liftAboveStdio(pipes[0][0])

@@ -175,16 +175,16 @@ import Testing
 }
 
 @Suite struct JSONScanMemberTests {
-    @Test func topLevelMembersListsKeysAndValueRangesInOrder() throws {
+    @Test func topLevelMemberRangesListKeysAndValuesInOrder() throws {
         let text = #" { "a" : 1 , "b":{"a":[1,"}"]}, "c":"x\"y" } "#
         let bytes = Array(text.utf8)
-        let members = try #require(JSONScan.topLevelMembers(in: bytes))
-        #expect(members.map(\.key) == ["a", "b", "c"])
-        #expect(
-            members.map { String(decoding: bytes[$0.value], as: UTF8.self) } == ["1", #"{"a":[1,"}"]}"#, #""x\"y""#])
-        #expect(JSONScan.topLevelMembers(in: Array("{}".utf8))?.isEmpty == true)
-        #expect(JSONScan.topLevelMembers(in: Array("[1]".utf8)) == nil)
-        #expect(JSONScan.topLevelMembers(in: Array(#"{"\u0061":1}"#.utf8)) == nil)
+        let members = try #require(JSONScan.topLevelMemberRanges(in: bytes))
+        func show(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        #expect(members.map { show($0.key) } == ["a", "b", "c"])
+        #expect(members.map { show($0.value) } == ["1", #"{"a":[1,"}"]}"#, #""x\"y""#])
+        #expect(JSONScan.topLevelMemberRanges(in: Array("{}".utf8))?.isEmpty == true)
+        #expect(JSONScan.topLevelMemberRanges(in: Array("[1]".utf8)) == nil)
+        #expect(JSONScan.topLevelMemberRanges(in: Array(#"{"\u0061":1}"#.utf8)) == nil)
     }
 
     @Test func valueRangeLooksInsideTheGivenObjectOnly() throws {

@@ -2,21 +2,6 @@ import Testing
 
 @testable import MCPWire
 
-/// SplitMix64, so a failing case can be replayed from its seed.
-private struct ValidatorRNG: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private func show(_ bytes: [UInt8]) -> String {
     let text = String(decoding: bytes.prefix(300), as: UTF8.self).debugDescription
     return "\(text) (\(bytes.count) bytes: \(bytes.prefix(40).map { String($0, radix: 16) }.joined(separator: " ")))"
@@ -117,7 +102,7 @@ private let invalidUTF8: [[UInt8]] = [
 
 /// Random values of bounded depth; keys and strings include escapes, controls, non-ASCII and astral
 /// characters, and some objects have more keys than the validator compares.
-private func randomValue(_ rng: inout ValidatorRNG, depth: Int) -> JSONValue {
+private func randomValue(_ rng: inout SeededGenerator, depth: Int) -> JSONValue {
     switch Int.random(in: 0..<(depth > 0 ? 9 : 5), using: &rng) {
     case 0: return .null
     case 1: return .bool(Bool.random(using: &rng))
@@ -171,7 +156,7 @@ private func hasUndecidedKeys(_ value: JSONValue) -> Bool {
 
 private let interestingBytes: [UInt8] = Array("{}[]\",:\\0 e.-+u".utf8) + [0x80, 0xC3, 0xED, 0xF4, 0x1F, 0x7F, 0x0A]
 
-private func mutate(_ original: [UInt8], _ rng: inout ValidatorRNG) -> [UInt8] {
+private func mutate(_ original: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
     var bytes = original
     for _ in 0..<Int.random(in: 1...3, using: &rng) {
         guard !bytes.isEmpty else { break }
@@ -284,9 +269,9 @@ private func mutate(_ original: [UInt8], _ rng: inout ValidatorRNG) -> [UInt8] {
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func generatedValuesTheirTruncationsAndMutations(seed: UInt64) {
-        var rng = ValidatorRNG(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         var seen: [JSONValidator.Verdict: Int] = [:]
-        func cuts(_ count: Int, _ rng: inout ValidatorRNG) -> [Int] {
+        func cuts(_ count: Int, _ rng: inout SeededGenerator) -> [Int] {
             count <= 400 ? Array(0..<count) : (0..<400).map { _ in Int.random(in: 0..<count, using: &rng) }
         }
         for _ in 0..<150 {
@@ -322,7 +307,7 @@ private func mutate(_ original: [UInt8], _ rng: inout ValidatorRNG) -> [UInt8] {
 
     @Test(arguments: [7, 8] as [UInt64])
     func mutatedCorpusAndTokenSoup(seed: UInt64) {
-        var rng = ValidatorRNG(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let corpus = (validDocuments + mcpMessages + invalidDocuments).map { Array($0.utf8) } + invalidUTF8
         for document in corpus {
             for cut in 0...document.count { differential(Array(document[0..<cut])) }

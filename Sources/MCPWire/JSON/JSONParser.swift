@@ -247,25 +247,7 @@ public struct JSONParser {
 
     /// Validates one multi-byte UTF-8 sequence starting at `i`; returns its length.
     private func validateUTF8Sequence(at i: Int) throws(JSONParseError) -> Int {
-        let b0 = bytes[i]
-        let length: Int
-        let minScalar: UInt32
-        var scalar: UInt32
-        switch b0 {
-        case 0xC2...0xDF: length = 2; scalar = UInt32(b0 & 0x1F); minScalar = 0x80
-        case 0xE0...0xEF: length = 3; scalar = UInt32(b0 & 0x0F); minScalar = 0x800
-        case 0xF0...0xF4: length = 4; scalar = UInt32(b0 & 0x07); minScalar = 0x10000
-        default: throw fail(.invalidUTF8, at: i)
-        }
-        guard i + length <= bytes.count else { throw fail(.invalidUTF8, at: i) }
-        for k in 1..<length {
-            let c = bytes[i + k]
-            guard c & 0xC0 == 0x80 else { throw fail(.invalidUTF8, at: i) }
-            scalar = (scalar << 6) | UInt32(c & 0x3F)
-        }
-        if scalar < minScalar || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
-            throw fail(.invalidUTF8, at: i)
-        }
+        guard let length = JSONBytes.utf8SequenceLength(in: bytes, at: i) else { throw fail(.invalidUTF8, at: i) }
         return length
     }
 
@@ -310,14 +292,7 @@ public struct JSONParser {
         guard pos + 4 <= bytes.count else { throw fail(.unexpectedEnd) }
         var v: UInt16 = 0
         for _ in 0..<4 {
-            let c = bytes[pos]
-            let d: UInt8
-            switch c {
-            case 0x30...0x39: d = c - 0x30
-            case 0x41...0x46: d = c - 0x41 + 10
-            case 0x61...0x66: d = c - 0x61 + 10
-            default: throw fail(.invalidEscape)
-            }
+            guard let d = JSONBytes.hexDigit(bytes[pos]) else { throw fail(.invalidEscape) }
             v = v << 4 | UInt16(d)
             pos += 1
         }

@@ -25,27 +25,9 @@ public enum JSONScan {
         return complete ? nil : found
     }
 
-    /// The members of the top-level object of `bytes`, in order: each key with the byte range of its
-    /// value; nil when it is not an object or a key is written with escapes. `bytes` must be valid JSON.
-    public static func topLevelMembers(in bytes: [UInt8]) -> [(key: String, value: Range<Int>)]? {
-        var members: [(key: String, value: Range<Int>)] = []
-        var escaped = false
-        let complete = bytes.withUnsafeBufferPointer { buffer in
-            forEachMember(buffer, 0..<buffer.count) { keyRange, valueRange in
-                if keyRange.contains(where: { buffer[$0] == UInt8(ascii: "\\") }) {
-                    escaped = true
-                    return false
-                }
-                let key = String(decoding: UnsafeBufferPointer(rebasing: buffer[keyRange]), as: UTF8.self)
-                members.append((key, valueRange))
-                return true
-            }
-        }
-        return complete && !escaped ? members : nil
-    }
-
-    /// `topLevelMembers` as byte ranges: each key's (without its quotes) and its value's. No strings
-    /// are made, for callers that compare keys byte for byte.
+    /// The members of the top-level object of `bytes`, in order, as byte ranges: each key's (without its
+    /// quotes) and its value's; nil when it is not an object or a key is written with escapes (callers
+    /// compare keys byte for byte). `bytes` must be valid JSON.
     public static func topLevelMemberRanges(in bytes: [UInt8]) -> [(key: Range<Int>, value: Range<Int>)]? {
         var members: [(key: Range<Int>, value: Range<Int>)] = []
         var escaped = false

@@ -325,40 +325,14 @@ extension JSONValidator {
             guard i + 4 <= count else { return nil }
             var v: UInt16 = 0
             for k in i..<(i + 4) {
-                let c = base[k]
-                let d: UInt8
-                switch c {
-                case 0x30...0x39: d = c - 0x30
-                case 0x41...0x46: d = c - 0x41 + 10
-                case 0x61...0x66: d = c - 0x61 + 10
-                default: return nil
-                }
+                guard let d = JSONBytes.hexDigit(base[k]) else { return nil }
                 v = v << 4 | UInt16(d)
             }
             return v
         }
 
-        /// Mirrors `JSONParser.validateUTF8Sequence`: the length of the multi-byte sequence at `i`, or
-        /// nil for a bad lead byte, a truncated sequence, an overlong form, a surrogate or > U+10FFFF.
         private func utf8SequenceLength(at i: Int) -> Int? {
-            let b0 = base[i]
-            let length: Int
-            let minScalar: UInt32
-            var scalar: UInt32
-            switch b0 {
-            case 0xC2...0xDF: (length, scalar, minScalar) = (2, UInt32(b0 & 0x1F), 0x80)
-            case 0xE0...0xEF: (length, scalar, minScalar) = (3, UInt32(b0 & 0x0F), 0x800)
-            case 0xF0...0xF4: (length, scalar, minScalar) = (4, UInt32(b0 & 0x07), 0x10000)
-            default: return nil
-            }
-            guard i + length <= count else { return nil }
-            for k in 1..<length {
-                let c = base[i + k]
-                guard c & 0xC0 == 0x80 else { return nil }
-                scalar = (scalar << 6) | UInt32(c & 0x3F)
-            }
-            if scalar < minScalar || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return nil }
-            return length
+            JSONBytes.utf8SequenceLength(in: bytes, at: i)
         }
     }
 }

@@ -85,6 +85,6 @@ extension HubRouter {
         if let meta { params["_meta"] = .object(meta) }
         forwardRequest(
             request, method: "tools/call", params: params, to: target, label: entry.exposedName,
-            splice: line.flatMap { RequestSplice(line: $0) }.map { ($0, entry.tool) })
+            splice: line.map { ($0, entry.tool) })
     }
 }

@@ -37,11 +37,11 @@ extension HubRouter {
 
     /// Sends a client request to `target` under a hub-side id. A client progress token is swapped for
     /// a hub token, so a target can only report progress on requests the hub sent it.
-    /// `splice` is the request's own bytes with the target's name for what it calls: sent as they are
-    /// (re-addressed) when nothing else changes on the way.
+    /// `splice` is the request's own bytes with the target's name for what it calls: sent as they are,
+    /// re-addressed (`RequestSplice`), when nothing else changes on the way.
     func forwardRequest(
         _ request: JSONRPCMessage.Request, method: String, params: JSONObject, to target: TargetSession, label: String,
-        splice: (RequestSplice, name: String)? = nil
+        splice: (line: [UInt8], name: String)? = nil
     ) {
         var params = params
         if target.era == .legacy {
@@ -61,8 +61,10 @@ extension HubRouter {
         }
         let purpose = TargetSession.Pending.clientCall(clientID: request.id, exposedName: label, timer: nil)
         let hubID: Int
-        if let splice, target.era == .legacy, !isModern(request.id), clientToken == nil {
-            hubID = target.send(purpose: purpose) { splice.0.bytes(id: $0, name: splice.name) }
+        if let splice, target.era == .legacy, !isModern(request.id), clientToken == nil,
+            let spliced = RequestSplice(line: splice.line)
+        {
+            hubID = target.send(purpose: purpose) { spliced.bytes(id: $0, name: splice.name) }
         } else {
             hubID = target.send(
                 method: method, params: params, purpose: purpose,

@@ -10,9 +10,10 @@ import CShim
 /// reader, writer, waiter, timer and spawner threads). Nothing joins it; it ends when the closure
 /// returns.
 enum DetachedThread {
-    /// Starts `body` on a new thread named `name` (cut to the 15 bytes Linux keeps). A thread that
-    /// cannot be created (the process or system is out of threads) is a fatal error: every caller relies
-    /// on its thread running.
+    /// Starts `body` on a new thread named `name` (cut to the 15 bytes Linux keeps). When the process or
+    /// the user is out of threads for a moment (EAGAIN), it tries again for up to a second; a thread that
+    /// still cannot be created is a fatal error with that reason, as every caller relies on its thread
+    /// running (a silent failure would leave a pipe unread and its requests unanswered).
     static func start(name: String, _ body: @escaping @Sendable () -> Void) {
         let context = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
         var attributes = pthread_attr_t()
@@ -24,7 +25,28 @@ enum DetachedThread {
         #else
             var thread = pthread_t()
         #endif
-        let result = pthread_create(
+        var result: Int32 = 0
+        for attempt in 0..<50 {
+            if attempt > 0 { usleep(20_000) }
+            result = create(&thread, &attributes, context)
+            if result != EAGAIN { break }
+        }
+        if result != 0 {
+            Unmanaged<Start>.fromOpaque(context).release()
+            preconditionFailure("cannot start the thread \"\(name)\": \(String(cString: strerror(result)))")
+        }
+    }
+
+    #if canImport(Darwin)
+        private typealias Handle = pthread_t?
+    #else
+        private typealias Handle = pthread_t
+    #endif
+
+    private static func create(
+        _ thread: inout Handle, _ attributes: inout pthread_attr_t, _ context: UnsafeMutableRawPointer
+    ) -> Int32 {
+        pthread_create(
             &thread, &attributes,
             { raw in
                 #if canImport(Darwin)
@@ -35,10 +57,6 @@ enum DetachedThread {
                 start.run()
                 return nil
             }, context)
-        if result != 0 {
-            Unmanaged<Start>.fromOpaque(context).release()
-            preconditionFailure("cannot start the thread \"\(name)\": \(String(cString: strerror(result)))")
-        }
     }
 
     /// What the new thread runs; handed over retained through pthread_create's context pointer.

@@ -76,52 +76,61 @@ final class FDWriter: Sendable {
     /// Writes what a batch held, joined into pieces of up to `inlineWriteLimit` bytes at message
     /// boundaries (so each piece can still go out on this thread when the pipe has room).
     func flushHeld() {
-        let held = state.withLock { state -> [[UInt8]] in
+        // One lock for taking and enqueueing: a flush on another thread (finish, flushAndWait) cannot
+        // slip its part in between and reorder the messages.
+        let mustWake = state.withLock { state -> Bool in
+            guard !state.held.isEmpty else { return false }
             var held: [[UInt8]] = []
             swap(&held, &state.held)
-            return held
-        }
-        var piece: [UInt8] = []
-        for message in held {
-            if !piece.isEmpty, piece.count + message.count > Self.inlineWriteLimit {
-                enqueue(piece)
-                piece = []
+            var mustWake = false
+            var piece: [UInt8] = []
+            for message in held {
+                if !piece.isEmpty, piece.count + message.count > Self.inlineWriteLimit {
+                    mustWake = enqueueLocked(piece, &state) || mustWake
+                    piece = []
+                }
+                if piece.isEmpty, message.count > Self.inlineWriteLimit {
+                    mustWake = enqueueLocked(message, &state) || mustWake
+                } else {
+                    piece += message
+                }
             }
-            if piece.isEmpty, message.count > Self.inlineWriteLimit {
-                enqueue(message)
-            } else {
-                piece += message
-            }
+            if !piece.isEmpty { mustWake = enqueueLocked(piece, &state) || mustWake }
+            return mustWake
         }
-        if !piece.isEmpty { enqueue(piece) }
+        if mustWake { wake.signal() }
     }
 
     private func enqueue(_ bytes: [UInt8]) {
-        if growsPipe, bytes.count > 64 << 10, !pipeGrown.exchange(true, ordering: .relaxed) { cshim_grow_pipe(fd) }
-        let mustWake = state.withLock { state -> Bool in
-            guard !state.finishing, !state.broken else { return false }
-            if state.queue.isEmpty, state.writerSleeping, bytes.count <= Self.inlineWriteLimit {
-                switch writeInline(bytes) {
-                case .done:
-                    state.enqueued += 1
-                    state.written += 1
-                    return false
-                case .failed:
-                    state.broken = true
-                    return takeSleeper(&state)  // the writer thread stops, as after its own failed write
-                case .notNow(let rest):
-                    state.queue.append(rest)
-                    state.queuedBytes += rest.count
-                    state.enqueued += 1
-                    return takeSleeper(&state)
-                }
-            }
-            state.queue.append(bytes)
-            state.queuedBytes += bytes.count
-            state.enqueued += 1
-            return takeSleeper(&state)
-        }
+        let mustWake = state.withLock { state in enqueueLocked(bytes, &state) }
         if mustWake { wake.signal() }
+    }
+
+    /// With the state locked: writes `bytes` here when the pipe has room and nothing is queued, else
+    /// queues them. True when the writer thread must be woken.
+    private func enqueueLocked(_ bytes: [UInt8], _ state: inout State) -> Bool {
+        if growsPipe, bytes.count > 64 << 10, !pipeGrown.exchange(true, ordering: .relaxed) { cshim_grow_pipe(fd) }
+        guard !state.finishing, !state.broken else { return false }
+        if state.queue.isEmpty, state.writerSleeping, bytes.count <= Self.inlineWriteLimit {
+            switch writeInline(bytes) {
+            case .done:
+                state.enqueued += 1
+                state.written += 1
+                return false
+            case .failed:
+                state.broken = true
+                return takeSleeper(&state)  // the writer thread stops, as after its own failed write
+            case .notNow(let rest):
+                state.queue.append(rest)
+                state.queuedBytes += rest.count
+                state.enqueued += 1
+                return takeSleeper(&state)
+            }
+        }
+        state.queue.append(bytes)
+        state.queuedBytes += bytes.count
+        state.enqueued += 1
+        return takeSleeper(&state)
     }
 
     /// Closes the fd (if `closeOnFinish`) once everything already enqueued has been written, then

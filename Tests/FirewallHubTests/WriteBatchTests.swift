@@ -83,7 +83,7 @@ import Testing
         let fromOtherThread = Mutex("")
         WriteBatch.run {
             plain.write(line("plain"))
-            let thread = Thread(batchable: batchable, line: line("other thread"))
+            let thread = OtherThreadWriter(batchable: batchable, line: line("other thread"))
             thread.runAndWait()
             // Give the writer thread a moment: neither write is held.
             for _ in 0..<200 where fromOtherThread.withLock({ $0.count }) < 13 {
@@ -114,8 +114,8 @@ import Testing
         #expect(pipe.drain() == "one\ntwo\n")
     }
 
-    /// A thread of its own (Foundation's `Thread` is not used by the hub) that writes one line.
-    private struct Thread {
+    /// Writes one line from a thread of its own, and waits for it.
+    private struct OtherThreadWriter {
         let batchable: FDWriter
         let line: [UInt8]
 

@@ -11,7 +11,8 @@ import MCPWire
 extension HubRouter {
     /// True when `line` was such an answer and has been delivered.
     func deliverPlainAnswer(_ target: TargetSession, _ line: [UInt8]) -> Bool {
-        guard target.era == .legacy, JSONValidator.check(line) == .valid,
+        // Nothing pending: the line cannot be such an answer, so it is not validated twice.
+        guard target.era == .legacy, !target.pending.isEmpty, JSONValidator.check(line) == .valid,
             let members = JSONScan.topLevelMemberRanges(in: line), members.count == 3
         else { return false }
         var idRange: Range<Int>?

@@ -130,12 +130,19 @@ struct DemoEnvironment {
         return settings
     }
 
-    /// Hands every non-blank stdin line to `body` until EOF.
+    /// Hands every non-blank stdin line to `body` until EOF. With `DEMO_UNIVERSAL_NEWLINES=1` a bare
+    /// `\r` ends a line too, as in every official Python SDK server (universal newlines): the
+    /// adversarial tests use it to see what such a target would make of the hub's bytes.
     static func readStdinLines(_ body: ([UInt8]) -> Void) {
+        let universal = ProcessInfo.processInfo.environment["DEMO_UNIVERSAL_NEWLINES"] == "1"
         var reader = FDLineReader(fd: 0)
         while let line = reader.nextLine() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            body(line)
+            let pieces =
+                universal ? line.split(separator: 0x0D, omittingEmptySubsequences: false).map(Array.init) : [line]
+            for piece in pieces {
+                if piece.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                body(piece)
+            }
         }
     }
 

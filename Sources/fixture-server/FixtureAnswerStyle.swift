@@ -12,6 +12,9 @@ enum FixtureAnswerStyle: String, Sendable {
     case unicodeEscapes = "unicode-escapes"
     /// An extra top-level member, `"x-fixture":true`.
     case extraMember = "extra-member"
+    /// Valid JSON that a reader splitting on more than `\n` would cut: a bare `\r` (and a tab) between
+    /// every top-level member, and U+2028 written raw in place of the first `é`.
+    case lineBreaks = "line-breaks"
     /// In tool results: the first `é` as the invalid UTF-8 bytes C3 28.
     case badUTF8 = "bad-utf8"
     /// In tool results: the first `é` as a lone `\ud800` escape.
@@ -36,6 +39,13 @@ enum FixtureAnswerStyle: String, Sendable {
             return replacingAll(Self.eAcute, with: Array(#"\u00e9"#.utf8), in: line)
         case .extraMember:
             return Array(#"{"x-fixture":true,"#.utf8) + line.dropFirst()
+        case .lineBreaks:
+            guard case .object(let object)? = try? JSONParser.parse(line) else { return line }
+            let members = object.members.map { member in
+                JSONValue.string(member.key).serializedBytes() + [0x3A] + member.value.serializedBytes()
+            }
+            let joined = Array("{\r".utf8) + Array(members.joined(separator: Array(",\r\t".utf8))) + Array("\r}".utf8)
+            return replacingFirst(Self.eAcute, with: [0xE2, 0x80, 0xA8], in: joined)
         case .badUTF8, .loneSurrogate, .duplicateKey:
             guard line.firstRange(of: Array(#""content""#.utf8)) != nil else { return line }
             switch self {

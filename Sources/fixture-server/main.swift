@@ -29,9 +29,9 @@ private let usage = """
       --spawn-stubborn-grandchild start `sh -c "trap '' TERM; sleep 1000"` (inheriting stdio) at start-up
       --announce-pid              write "<name>: pid <pid>" on stderr at start-up
       --answer-style STYLE        spell every message it writes another way: valid ones (reordered,
-                                  escaped-keys, unicode-escapes, extra-member) or, in tool results only,
+                                  escaped-keys, unicode-escapes, extra-member, line-breaks) or, in tool results only,
                                   broken ones (bad-utf8, lone-surrogate, duplicate-key)
-    Environment: DEMO_JOURNAL, DEMO_PAGE_SIZE, DEMO_STARTUP_DELAY_MS (see DemoServer).
+    Environment: DEMO_JOURNAL, DEMO_PAGE_SIZE, DEMO_STARTUP_DELAY_MS, DEMO_UNIVERSAL_NEWLINES (see DemoServer).
     """
 
 private struct FixtureConfig {

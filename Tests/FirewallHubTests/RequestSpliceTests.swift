@@ -29,7 +29,7 @@ import Testing
         let line = Array(text.utf8)
         let splice = try #require(RequestSplice(line: line))
         for (id, name) in [(1, "echo"), (123_456_789, "a \"quoted\" name é"), (0, "")] {
-            let bytes = splice.bytes(id: id, name: name)
+            let bytes = splice.bytes(id: id, name: name).bytes
             #expect(bytes.last == 0x0A)
             #expect(try JSONParser.parse(Array(bytes.dropLast())) == reencoded(line, id: id, name: name))
         }
@@ -44,6 +44,13 @@ import Testing
         // Nothing to splice into.
         #"{"jsonrpc":"2.0","id":7,"method":"tools/call"}"#,
         #"{"jsonrpc":"2.0","method":"tools/call","params":{"name":"s1.echo"}}"#,
+        // A byte some reader splits lines on (a bare CR between tokens is JSON whitespace, and a target
+        // reading with universal newlines would see two messages): re-encode, never pass it on.
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"s1.echo\",\"arguments\":{\"a\":[\r1\r]}}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"s1.echo\"}}\r",
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\t\"method\":\"tools/call\",\"params\":{\"name\":\"s1.echo\"}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"s1.echo\",\"arguments\":{\"t\":\"a\u{2028}b\"}}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"s1.echo\",\"arguments\":{\"t\":\"a\u{85}b\"}}}",
     ])
     func anythingElseIsReencoded(_ text: String) {
         #expect(RequestSplice(line: Array(text.utf8)) == nil)
@@ -54,7 +61,7 @@ import Testing
         let line = Array(
             #"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"arguments":{"text":"\#(text)"},"name":"s.t"}}"#
                 .utf8)
-        let bytes = try #require(RequestSplice(line: line)).bytes(id: 42, name: "t")
+        let bytes = try #require(RequestSplice(line: line)).bytes(id: 42, name: "t").bytes
         #expect(bytes.count == line.count + 1 + 1 - 2)  // id 9 → 42, "s.t" → "t", newline
         let window = Array(#""text":""#.utf8) + Array(text.utf8.prefix(64))
         #expect(bytes.firstRange(of: window) != nil)

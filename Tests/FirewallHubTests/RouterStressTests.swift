@@ -118,7 +118,7 @@ private final class PipeCapture: Sendable {
         let router = HubRouter(
             config: try stressConfig(servers: 3), environment: [:],
             log: HubLog(writer: FDWriter(fd: logFD, closeOnFinish: true), verbose: true), mode: .serve)
-        router.clientOut = capture.writer
+        router.clientOut = PeerOutput(capture.writer)
         let tool: JSONObject = ["name": "echo", "inputSchema": ["type": "object"]]
         for target in router.targets {
             target.tools = [tool]

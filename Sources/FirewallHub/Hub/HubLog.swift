@@ -20,12 +20,33 @@ final class HubLog: Sendable {
 
     func server(_ name: String, _ message: String) { emit("[\(name)] " + message) }
 
-    /// A target's own stderr line, forwarded with its server name.
+    /// A target's own stderr line, forwarded with its server name. Control characters are shown as
+    /// `\xHH`: a target must not rewrite the terminal (a `\r` back over its `[name]` prefix, escape
+    /// sequences) or fake a line of the hub's own.
     func targetStderr(server: String, line: [UInt8]) {
         var bytes = Array("[\(server)] ".utf8)
-        bytes.append(contentsOf: line)
+        Self.appendVisible(line, to: &bytes)
         bytes.append(0x0A)
         writer.write(bytes)
+    }
+
+    /// `bytes` with every C0 control but tab, DEL, and the C1 controls (U+0080…U+009F) as `\xHH`.
+    static func appendVisible(_ bytes: [UInt8], to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        func escape(_ b: UInt8) { out += [0x5C, 0x78, hex[Int(b >> 4)], hex[Int(b & 0xF)]] }
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if (b < 0x20 && b != 0x09) || b == 0x7F {
+                escape(b)
+            } else if b == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
+                escape(bytes[i + 1])
+                i += 1
+            } else {
+                out.append(b)
+            }
+            i += 1
+        }
     }
 
     private func emit(_ message: String) {
@@ -34,10 +55,9 @@ final class HubLog: Sendable {
 
     /// A shortened, single-line rendering of bytes a peer sent, for log messages.
     static func excerpt(_ bytes: [UInt8], limit: Int = 200) -> String {
-        var text = ""
-        for scalar in String(decoding: bytes.prefix(limit), as: UTF8.self).unicodeScalars {
-            if scalar == "\n" { text += "\\n" } else { text.unicodeScalars.append(scalar) }
-        }
+        var visible: [UInt8] = []
+        appendVisible(Array(bytes.prefix(limit)), to: &visible)
+        let text = String(decoding: visible, as: UTF8.self)
         return bytes.count > limit ? text + "… (\(bytes.count) bytes)" : text
     }
 }

@@ -54,12 +54,12 @@ extension HubRouter {
         line: [UInt8]? = nil
     ) {
         guard target.era == .modern, case .result(let value) = outcome else {
-            if target.era == .legacy, !isModern(clientID), let line,
+            if target.era == .legacy, !isModern(clientID), let line, let passable = PassableLine(line),
                 let range = JSONScan.valueRange(ofTopLevelKey: "id", in: line)
             {
                 // Same era on both sides: only the id changes, so splice it into the target's own bytes
                 // (no re-encoding of a result that may be megabytes long).
-                clientOut?.write(Self.reidentified(line, idRange: range, as: clientID))
+                clientOut?.send(OutboundLine(splicing: passable, replacing: [(range, clientID.json)]))
                 return
             }
             sendToClient(.response(.init(id: clientID, outcome: outcome)))

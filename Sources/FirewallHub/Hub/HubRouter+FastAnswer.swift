@@ -2,8 +2,8 @@ import MCPWire
 
 /// The common answer on the hot path, handled without building it: a legacy target's result for a
 /// call a legacy client made. The hub still checks every byte (`JSONValidator` accepts exactly what
-/// `JSONParser` accepts, without allocating), reads the id from the bytes and splices the client's id
-/// in. Anything else — an error answer, extra members, an id the hub did not send, a modern client,
+/// `JSONParser` accepts, without allocating; `PassableLine` refuses any byte a reader could split on),
+/// reads the id from the bytes and splices the client's id in. Anything else — an error answer, extra members, an id the hub did not send, a modern client,
 /// a document the validator is unsure of — goes the general way (`JSONRPCMessage.decode`).
 ///
 /// Under load the benchmark measured parsing the answer into a `JSONValue` tree (allocations and
@@ -13,7 +13,7 @@ extension HubRouter {
     func deliverPlainAnswer(_ target: TargetSession, _ line: [UInt8]) -> Bool {
         // Nothing pending: the line cannot be such an answer, so it is not validated twice.
         guard target.era == .legacy, !target.pending.isEmpty, JSONValidator.check(line) == .valid,
-            let members = JSONScan.topLevelMemberRanges(in: line), members.count == 3
+            let passable = PassableLine(line), let members = JSONScan.topLevelMemberRanges(in: line), members.count == 3
         else { return false }
         var idRange: Range<Int>?
         var hasResult = false
@@ -36,21 +36,8 @@ extension HubRouter {
         cancelTimer(timer)
         target.forgetProgress(hubID: hubID)
         target.forwardedParams[hubID] = nil
-        clientOut?.write(Self.reidentified(line, idRange: idRange, as: clientID))
+        clientOut?.send(OutboundLine(splicing: passable, replacing: [(idRange, clientID.json)]))
         return true
-    }
-
-    /// `line` (a validated answer) with the client's id in place of the hub's, newline included: one
-    /// copy of a result that may be megabytes long.
-    static func reidentified(_ line: [UInt8], idRange: Range<Int>, as clientID: RequestID) -> [UInt8] {
-        let id = clientID.json.serializedBytes()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(line.count - idRange.count + id.count + 1)
-        bytes += line[..<idRange.lowerBound]
-        bytes += id
-        bytes += line[idRange.upperBound...]
-        bytes.append(0x0A)
-        return bytes
     }
 
     /// A hub-side id as the hub writes them (a plain non-negative integer), or nil.

@@ -28,7 +28,7 @@ final class HubRouter {
     /// Monotonic seconds, injected so tests can drive expiry.
     let now: @Sendable () -> Double
 
-    var clientOut: FDWriter?
+    var clientOut: PeerOutput?
     var targets: [TargetSession] = []
     var policies: [String: any ToolPolicy] = [:]
     var approvals: ApprovalStore
@@ -119,7 +119,7 @@ final class HubRouter {
 
     /// Serves one client on the given fds until its input ends or a signal arrives.
     func serve(input: Int32, output: FDWriter) async {
-        clientOut = output
+        clientOut = PeerOutput(output)
         let sink = self.sink
         let reader = LineReader(
             fd: input,
@@ -226,10 +226,10 @@ final class HubRouter {
 
     func sendToClient(_ message: JSONRPCMessage) {
         if case .response(let response) = message, !modernRequests.isEmpty {
-            clientOut?.write(JSONRPCMessage.response(modernized(response)).line())
+            clientOut?.send(.response(modernized(response)))
             return
         }
-        clientOut?.write(message.line())
+        clientOut?.send(message)
     }
 
     func respond(_ id: RequestID, result: JSONValue) {

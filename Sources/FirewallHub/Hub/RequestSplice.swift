@@ -7,15 +7,17 @@ import MCPWire
 /// call's time in the hub.
 ///
 /// Only a request whose top-level object holds nothing but the JSON-RPC members (`jsonrpc`, `id`,
-/// `method`, `params`) and whose keys are written without escapes is spliced; the caller also checks
-/// that nothing else in `params` has to change (same protocol era, no progress token to swap).
+/// `method`, `params`) and whose keys are written without escapes is spliced, and only when it is one
+/// line for every reader (`PassableLine`: no `\r` between tokens a target could split on); the caller
+/// also checks that nothing else in `params` has to change (same era, no progress token to swap).
 struct RequestSplice {
-    let line: [UInt8]
+    let line: PassableLine
     private let idRange: Range<Int>
     private let nameRange: Range<Int>
 
     /// `line` must be the client's message exactly as the parser validated it.
     init?(line: [UInt8]) {
+        guard let passable = PassableLine(line) else { return nil }
         // One pass over the message (a large argument is scanned once), then into `params` up to "name".
         guard let members = JSONScan.topLevelMemberRanges(in: line) else { return nil }
         var idRange: Range<Int>?
@@ -33,27 +35,13 @@ struct RequestSplice {
         guard let idRange, let paramsRange,
             let nameRange = JSONScan.valueRange(ofKey: "name", inObjectAt: paramsRange, of: line)
         else { return nil }
-        self.line = line
+        self.line = passable
         self.idRange = idRange
         self.nameRange = nameRange
     }
 
     /// The line for the target, newline included.
-    func bytes(id: Int, name: String) -> [UInt8] {
-        let idBytes = Array(String(id).utf8)
-        let nameBytes = JSONValue.string(name).serializedBytes()
-        var pieces = [(idRange, idBytes), (nameRange, nameBytes)]
-        if nameRange.lowerBound < idRange.lowerBound { pieces.reverse() }
-        var out: [UInt8] = []
-        out.reserveCapacity(line.count + idBytes.count + nameBytes.count + 1)
-        var copied = 0
-        for (range, replacement) in pieces {
-            out += line[copied..<range.lowerBound]
-            out += replacement
-            copied = range.upperBound
-        }
-        out += line[copied...]
-        out.append(0x0A)
-        return out
+    func bytes(id: Int, name: String) -> OutboundLine {
+        OutboundLine(splicing: line, replacing: [(idRange, .int(id)), (nameRange, .string(name))])
     }
 }

@@ -135,28 +135,32 @@ final class TargetSession {
                 clientInfo: ["name": .string(HubVersion.name), "version": .string(HubVersion.version)])
             params = ModernEnvelope.stamped(params, with: meta)
         }
-        let message = JSONRPCMessage.request(.init(id: .int(id), method: method, params: params))
-        process?.write(message.line())
+        output(.request(.init(id: .int(id), method: method, params: params)))
         return id
     }
 
     /// Like `send`, for a legacy target, when the caller has the request's bytes: `line(id)` gives them
-    /// under the hub-side id, newline included.
-    func send(purpose: Pending, line: (Int) -> [UInt8]) -> Int {
+    /// under the hub-side id (see `RequestSplice`).
+    func send(purpose: Pending, line: (Int) -> OutboundLine) -> Int {
         precondition(era == .legacy, "a modern target's requests carry the hub's envelope")
         let id = nextID
         nextID += 1
         pending[id] = purpose
-        process?.write(line(id))
+        process?.protocolInput.send(line(id))
         return id
     }
 
     func notify(method: String, params: JSONObject? = nil) {
-        process?.write(JSONRPCMessage.notification(.init(method: method, params: params)).line())
+        output(.notification(.init(method: method, params: params)))
     }
 
     func respond(_ response: JSONRPCMessage.Response) {
-        process?.write(JSONRPCMessage.response(response).line())
+        output(.response(response))
+    }
+
+    /// Every message to the target leaves through the framing seam (`OutboundLine`).
+    private func output(_ message: JSONRPCMessage) {
+        process?.protocolInput.send(message)
     }
 
     /// Removes and returns the purpose of a hub-side id; `nil` for ids this session never sent

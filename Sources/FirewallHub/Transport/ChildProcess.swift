@@ -103,9 +103,13 @@ final class ChildProcess: Sendable {
     }
 
     /// Enqueues bytes for the child's stdin. Never blocks; dropped after `closeStdin()`, exit or EPIPE.
+    /// Protocol messages go through `protocolInput` instead (framed by `OutboundLine`).
     func write(_ bytes: [UInt8]) {
         stdin.write(bytes)
     }
+
+    /// The child's stdin as a protocol peer: takes only framed lines.
+    var protocolInput: PeerOutput { PeerOutput(stdin) }
 
     /// Closes the child's stdin once everything already written has been delivered.
     func closeStdin() {

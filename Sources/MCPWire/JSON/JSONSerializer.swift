@@ -1,6 +1,7 @@
 extension JSONValue {
-    /// Compact JSON text (no whitespace), keys in document order, `/` and non-ASCII written raw.
-    /// Never contains a raw newline, so it is always one stdio line.
+    /// Compact JSON text (no whitespace), keys in document order, `/` and non-ASCII written raw (but
+    /// U+0085, U+2028 and U+2029, which are escaped). Never contains a byte any line reader splits on
+    /// (`\n`, `\r`, Unicode line breaks), so it is one stdio line for every reader.
     public func serializedBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
@@ -65,13 +66,29 @@ enum JSONWriter {
         var s = s
         s.withUTF8 { bytes in
             // Runs of bytes that need no escape are found a word at a time and copied in bulk; `/` and
-            // non-ASCII are written raw.
+            // non-ASCII are written raw, except U+0085, U+2028 and U+2029: a reader that splits lines on
+            // Unicode line breaks (Python's `str.splitlines`) would cut the message there, so they are
+            // written as `\u` escapes and the text stays one line for every reader.
             var i = 0
             while true {
-                let runEnd = JSONStringRun.end(in: bytes, from: i, stopAtNonASCII: false)
+                let runEnd = JSONStringRun.endForWriting(in: bytes, from: i)
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<runEnd]))
                 guard runEnd < bytes.count else { break }
-                appendEscaped(bytes[runEnd], into: &out)
+                let b = bytes[runEnd]
+                if b == 0xC2 || b == 0xE2 {
+                    let breakLength = UnicodeLineBreak.length(in: bytes, at: runEnd)
+                    if breakLength == 0 {
+                        out.append(b)
+                        i = runEnd + 1
+                        continue
+                    }
+                    let scalar = breakLength == 2 ? "0085" : (bytes[runEnd + 2] == 0xA8 ? "2028" : "2029")
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+                    out.append(contentsOf: scalar.utf8)
+                    i = runEnd + breakLength
+                    continue
+                }
+                appendEscaped(b, into: &out)
                 i = runEnd + 1
             }
         }

@@ -41,4 +41,36 @@ enum JSONStringRun {
         while i < count, isPlain(base[i], stopAtNonASCII: stopAtNonASCII) { i &+= 1 }
         return i
     }
+
+    /// Nonzero when one of the eight bytes of `word` is `"`, `\`, below 0x20, 0xC2 or 0xE2: the bytes a
+    /// writer must look at. 0xC2 and 0xE2 lead the UTF-8 of U+0085 (NEL) and U+2028/U+2029 (line and
+    /// paragraph separators), which some line readers split on (see `JSONWriter.writeString`).
+    @inline(__always)
+    static func hasByteToWriteWithCare(_ word: UInt64) -> Bool {
+        let c2 = word ^ (ones &* 0xC2)
+        let e2 = word ^ (ones &* 0xE2)
+        let c2Zero = (c2 &- ones) & ~c2
+        let e2Zero = (e2 &- ones) & ~e2
+        return hasSpecialByte(word, stopAtNonASCII: false) || (c2Zero | e2Zero) & highBits != 0
+    }
+
+    /// The index of the first byte at or after `start` that a JSON writer must look at (see
+    /// `hasByteToWriteWithCare`), or `bytes.count`.
+    @inline(__always)
+    static func endForWriting(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let count = bytes.count
+        var i = start
+        while i &+ 8 <= count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            if hasByteToWriteWithCare(word) { break }
+            i &+= 8
+        }
+        while i < count {
+            let b = base[i]
+            if !isPlain(b, stopAtNonASCII: false) || b == 0xC2 || b == 0xE2 { break }
+            i &+= 1
+        }
+        return i
+    }
 }

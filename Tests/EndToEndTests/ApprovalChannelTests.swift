@@ -72,7 +72,9 @@ import Testing
         #expect(fixture.executedTools("payments").isEmpty)
     }
 
-    @Test func anUnansweredPromptFallsBackToACodeAndSaysSo() async throws {
+    /// Issue 14.9: with `code_delivery: "agent"`, an unanswered prompt used to put the code in the tool
+    /// result, so the model could approve its own call. Now the call is refused and nothing is handed over.
+    @Test func anUnansweredPromptIsNeverDowngradedToACodeForTheModel() async throws {
         let fixture = try HubFixture.standard(
             extra: ["approval": ["code_delivery": "agent", "elicitation_timeout_seconds": 1]])
         let hub = try fixture.launchHub()
@@ -80,11 +82,12 @@ import Testing
         _ = try await hub.initialize(capabilities: Self.elicitationClient)
         async let result = refund(hub)
         let prompt = try await nextElicitation(hub)
-        let held = try await result
-        let text = held.firstText ?? ""
-        #expect(text.contains("PAUSED_FOR_APPROVAL"))
-        #expect(text.contains("No answer to the approval prompt"))
-        let code = try #require(approvalCode(in: text))
+        let refused = try await result
+        let text = refused.firstText ?? ""
+        #expect(refused.isToolError)
+        #expect(text.contains("No answer to the approval prompt"), "\(text)")
+        #expect(text.contains("did not run"), "\(text)")
+        #expect(approvalCode(in: text) == nil && !text.contains("PAUSED_FOR_APPROVAL"), "\(text)")
         // The hub withdrew its prompt; a late "accept" to it approves nothing.
         let cancelled = try await hub.nextMessage(timeout: .seconds(10))
         guard case .notification(let n) = cancelled else {
@@ -95,11 +98,45 @@ import Testing
         #expect(n.params?["requestId"] == prompt.id.json)
         hub.respond(to: prompt.id, result: ["action": "accept", "content": ["approve": true]])
         _ = try await hub.call("ping")
+        let confirmed = try await hub.call(
+            "tools/call", params: ["name": "firewall_confirm", "arguments": ["otp": "000000"]])
+        #expect(confirmed.firstText?.contains("no call is waiting") == true, "\(confirmed)")
         #expect(fixture.executedTools("payments").isEmpty)
+    }
+
+    /// With `approval.notify`, an unanswered prompt falls back to a code sent to the human out of band.
+    @Test func anUnansweredPromptFallsBackToAnOutOfBandCode() async throws {
+        let directory = try TempFiles.directory()
+        let codeFile = directory.appendingPathComponent("code.txt")
+        let notify: JSONValue = ["/bin/sh", "-c", "printf %s \"$1\" > \"$2\"", "sh", "{code}", .string(codeFile.path)]
+        let fixture = try HubFixture.standard(
+            extra: ["approval": ["notify": notify, "elicitation_timeout_seconds": 1]])
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize(capabilities: Self.elicitationClient)
+        async let result = refund(hub)
+        _ = try await nextElicitation(hub)
+        let text = try await result.firstText ?? ""
+        #expect(text.contains("PAUSED_FOR_APPROVAL") && text.contains("No answer to the approval prompt"), "\(text)")
+        #expect(approvalCode(in: text) == nil)
+        let code = try await Self.waitForFile(codeFile, count: 6)
         let confirmed = try await hub.call(
             "tools/call", params: ["name": "firewall_confirm", "arguments": ["otp": .string(code)]])
         #expect(!confirmed.isToolError, "\(confirmed)")
         #expect(fixture.executedTools("payments") == ["refund"])
+    }
+
+    /// The file's text once it has `count` characters (a notify command writes it in the background).
+    static func waitForFile(_ url: URL, count: Int) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+            if text.count >= count { return text }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestSupportError.timeout(
+            awaiting: "\(url.path) to hold \(count) characters", timeout: .seconds(20), process: "notify",
+            stderrTail: "")
     }
 
     @Test func outOfBandCodesNeverReachTheModelOrTheLogs() async throws {
@@ -183,30 +220,57 @@ import Testing
         #expect(hub.stderrText.components(separatedBy: "approval.fallback is \"agent\"").count == 2)
     }
 
-    @Test func sessionGrantFromConfirmLetsLaterCallsRunButNeverOverridesDeny() async throws {
+    /// Issue 14.2: the model used to widen a one-time approval with `remember: "session"`. Only the human
+    /// can now: the session code goes to them alone, and `remember` is refused without using the code.
+    @Test func onlyTheHumansSessionCodeGrantsAndNoGrantOverridesDeny() async throws {
         var policy = HubFixture.paymentsPolicy.objectValue!
         policy["rules"] = [["tool": "refund", "arguments": ["amount": "^9999$"], "action": "deny"]]
+        let directory = try TempFiles.directory()
+        let codeFile = directory.appendingPathComponent("codes.txt")
+        let notify: JSONValue = [
+            "/bin/sh", "-c", "printf '%s %s' \"$1\" \"$2\" > \"$3\"", "sh", "{code}", "{session_code}",
+            .string(codeFile.path),
+        ]
         let fixture = try HubFixture(
-            servers: [("payments", "demo-payments", [], .object(policy))],
-            extra: ["approval": ["code_delivery": "agent"]])
+            servers: [("payments", "demo-payments", [], .object(policy))], extra: ["approval": ["notify": notify]])
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
         _ = try await hub.initialize()
-        let held = try await refund(hub)
-        let code = try #require(approvalCode(in: held.firstText ?? ""))
-        let confirmed = try await hub.call(
-            "tools/call",
-            params: ["name": "firewall_confirm", "arguments": ["otp": .string(code), "remember": "session"]])
-        #expect(!confirmed.isToolError)
+        func heldCodes() async throws -> (once: String, session: String, callID: String) {
+            try? FileManager.default.removeItem(at: codeFile)
+            let held = try await refund(hub)
+            let callID = try #require(heldCallID(in: held.firstText ?? ""))
+            let codes = try await Self.waitForFile(codeFile, count: 13).split(separator: " ").map(String.init)
+            #expect(codes.count == 2 && codes[0] != codes[1])
+            return (codes[0], codes[1], callID)
+        }
+        func confirm(_ arguments: JSONValue) async throws -> JSONValue {
+            try await hub.call("tools/call", params: ["name": "firewall_confirm", "arguments": arguments])
+        }
+
+        let first = try await heldCodes()
+        let widened = try await confirm([
+            "otp": .string(first.once), "call_id": .string(first.callID), "remember": "session",
+        ])
+        #expect(widened.firstText?.contains("only the user can widen") == true, "\(widened)")
+        #expect(fixture.executedTools("payments").isEmpty)
+        // The code was not used up by the refused attempt, and approves this one call only.
+        #expect(!(try await confirm(["otp": .string(first.once), "call_id": .string(first.callID)])).isToolError)
+        #expect(fixture.executedTools("payments") == ["refund"])
+
+        let second = try await heldCodes()
+        #expect(!(try await confirm(["otp": .string(second.session), "call_id": .string(second.callID)])).isToolError)
+        #expect(fixture.executedTools("payments") == ["refund", "refund"])
         let granted = try await refund(hub, amount: 7)
         #expect(!granted.isToolError, "\(granted)")
-        #expect(fixture.executedTools("payments") == ["refund", "refund"])
+        #expect(fixture.executedTools("payments") == ["refund", "refund", "refund"])
         let denied = try await refund(hub, amount: 9999)
         #expect(denied.firstText?.contains("Denied") == true)
-        #expect(fixture.executedTools("payments") == ["refund", "refund"])
+        #expect(fixture.executedTools("payments").count == 3)
         hub.closeStdin()
         _ = try await hub.waitForExit()
         #expect(hub.stderrText.contains("by grant g1"))
+        #expect(!hub.stderrText.contains(second.session) && !hub.stderrText.contains(first.once))
     }
 
     @Test func sameArgumentsGrantFromElicitationCoversOnlyIdenticalCalls() async throws {

@@ -118,11 +118,43 @@ import Testing
             server: "payments", tool: "refund", exposedName: "payments.refund", arguments: ["amount": 5], meta: nil,
             rule: "r")
         let notify = NotifyCommand(argv: [
-            "notify", "{code}", "--for={server}/{tool}", "{arguments}", "$(rm -rf /) {x}",
+            "notify", "{code}", "--for={server}/{tool}", "{arguments}", "$(rm -rf /) {x}", "{session_code}{call_id}",
         ])
+        let held = HeldCall(id: "h4", code: "123456", sessionCode: "654321", expiresAt: 0)
         #expect(
-            notify.expanded(code: "123456", call: call) == [
-                "notify", "123456", "--for=payments/refund", #"{"amount":5}"#, "$(rm -rf /) {x}",
+            notify.expanded(.init(held: held, call: call, ttlSeconds: 300)) == [
+                "notify", "123456", "--for=payments/refund", #"{"amount":5}"#, "$(rm -rf /) {x}", "654321h4",
             ])
+    }
+
+    /// Issue 14.8: the model controls the order and the size of arguments; the human must see every
+    /// key, and be told plainly when a value is cut and where the whole call is.
+    @Test func theSummaryShowsEveryArgumentAndSaysWhenItCutsOne() {
+        let padding = String(repeating: "x", count: 5_000)
+        let call = FrozenCall(
+            server: "payments", tool: "transfer", exposedName: "payments.transfer",
+            arguments: ["memo": .string(padding), "amount": 5, "zz_to_account": "DE99 EVIL", "note\nline": "a\rb"],
+            meta: nil, rule: "r")
+        let held = HeldCall(id: "h2", code: "123456", sessionCode: "654321", expiresAt: 0)
+        let summary = NotifyCommand.Values(held: held, call: call, ttlSeconds: 60, fullCallPath: "/s/held/1-h2.json")
+            .table["{summary}"]!
+        for needle in [
+            "payments/transfer", "amount=5", #"zz_to_account="DE99 EVIL""#, #"note\x0aline="a\rb""#,
+            "Code 123456 runs it once", "code 654321 runs it and allows payments/transfer for the rest of this session",
+            "(5002 chars)", "the whole call is in /s/held/1-h2.json", "[h2]",
+        ] {
+            #expect(summary.contains(needle), "missing \(needle) in \(summary)")
+        }
+        #expect(summary.count < 1_000)
+        #expect(!summary.contains("\n") && !summary.contains("\r"))
+        // Sorted keys: what the model sent first is not what the human reads first.
+        #expect(summary.range(of: "amount=")!.lowerBound < summary.range(of: "memo=")!.lowerBound)
+
+        let small = FrozenCall(
+            server: "p", tool: "t", exposedName: "p.t", arguments: ["a": 1], meta: nil, rule: "r")
+        let plain = NotifyCommand.Values(
+            held: HeldCall(id: "h1", code: "111111", expiresAt: 0), call: small, ttlSeconds: 60
+        ).table["{summary}"]!
+        #expect(!plain.contains("shortened") && !plain.contains("session"), "\(plain)")
     }
 }

@@ -15,6 +15,7 @@ import Testing
         #expect(visible("\u{1B}[2K\u{1B}[1Afake") == #"\x1b[2K\x1b[1Afake"#)
         #expect(visible("a\tb\u{7F}c\u{85}d\u{9B}e") == "a\tb\\x7fc\\x85d\\x9be")
         #expect(visible("é ’ 😀 plain") == "é ’ 😀 plain")
+        #expect(visible("to\u{202E}tnuocca\u{2028}x\u{2066}") == #"to\u{202e}tnuocca\u{2028}x\u{2066}"#)
     }
 
     @Test func excerptsAreOneVisibleLine() {

@@ -8,6 +8,9 @@ enum ApprovalChannel: Equatable {
     case agent(announced: Bool)
     /// No channel can reach a human: the call is refused with how to configure one.
     case unavailable
+    /// The human was asked (an approval prompt) and did not answer, or the prompt failed, and no
+    /// out-of-band channel is configured: the call is refused (asking again is the human's choice).
+    case unanswered
 
     /// The channel for a held call.
     ///
@@ -22,7 +25,15 @@ enum ApprovalChannel: Equatable {
         return codeChannel(approval)
     }
 
-    /// The code-based channel (also the fallback when an elicitation goes unanswered).
+    /// After an approval prompt failed or went unanswered: a channel that reaches the human alone
+    /// (`approval.notify`), or none. Never a code in the result: the human was there to ask, and a
+    /// silent downgrade to `agent` delivery would let the model approve its own call.
+    static func fallbackAfterElicitation(_ approval: ApprovalConfig) -> ApprovalChannel {
+        if let notify = approval.notify, approval.codeDelivery != .agent { return .outOfBand(notify: notify) }
+        return .unanswered
+    }
+
+    /// The code-based channel, when no approval prompt is used for the call.
     static func codeChannel(_ approval: ApprovalConfig) -> ApprovalChannel {
         switch approval.codeDelivery {
         case .agent?: return .agent(announced: false)

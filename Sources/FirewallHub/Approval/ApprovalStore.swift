@@ -1,14 +1,20 @@
-/// Calls waiting for a human approval code: a pure state machine.
+/// Calls waiting for a human approval code: a pure state machine. It never widens an approval by
+/// itself: the scope of a run comes only from which code the human gave.
 ///
 /// It has no clock and no randomness of its own: every operation takes a monotonic `now` (seconds)
 /// and codes come from the injected `codeSource`, so tests drive expiry without sleeping. The hub's
-/// router task owns the single instance; no locking is needed.
+/// router owns the single instance; no locking is needed.
 ///
 /// A call is live while `now < expiresAt`. Codes are kept only as SHA-256 digests and compared with
-/// `ConstantTime.equals` against every candidate, without early exit. Calls that left the store
-/// (approved, denied, cancelled, discarded, expired) are remembered as "retired" until their TTL
-/// would have passed (expired ones one extra TTL), at most `retiredMemoryLimit` of them, so a late
-/// code gets `.alreadyUsed` / `.expired` instead of a wrong-code answer.
+/// `ConstantTime.equals` against every candidate, without early exit. A held call may have a second
+/// code (`sessionCode`, only ever sent to the human out of band) that approves it and grants its tool
+/// for the session. Brute force is bounded three ways: wrong codes per call (`maxAttempts`, then the
+/// call is discarded), wrong codes per session (`maxWrongCodes`, then every code is refused for the
+/// rest of the session: `isLocked`), and calls held at once (`maxPending`, then `hold` refuses). A
+/// code without `call_id` is only checked when exactly one call waits, so one guess tests one call.
+/// Calls that left the store are remembered as "retired" until their TTL would have passed (expired
+/// ones one extra TTL), at most `retiredMemoryLimit` of them, so a late code gets `.alreadyUsed` /
+/// `.expired` instead of a wrong-code answer.
 struct ApprovalStore: Sendable {
     /// Most retired codes remembered; the oldest are forgotten first.
     static let retiredMemoryLimit = 1_000
@@ -17,21 +23,24 @@ struct ApprovalStore: Sendable {
     private let codeSource: @Sendable (Int) -> String
     private var pending: [PendingEntry] = []
     private var retired: [RetiredEntry] = []
-    /// Times of wrong tries charged to no call (several pending, no call_id), within the last TTL.
-    private var unattributedTries: [Double] = []
+    /// Wrong codes presented in this session (this hub process), against `settings.maxWrongCodes`.
+    private(set) var wrongCodes = 0
     private var nextHandle = 1
 
     private struct PendingEntry: Sendable {
         let id: String
         let call: FrozenCall
         let codeDigest: [UInt8]
+        let sessionCodeDigest: [UInt8]?
         let expiresAt: Double
         var wrongTries = 0
+
+        var digests: [[UInt8]] { [codeDigest] + (sessionCodeDigest.map { [$0] } ?? []) }
     }
 
     private struct RetiredEntry: Sendable {
         let id: String
-        let codeDigest: [UInt8]
+        let codeDigests: [[UInt8]]
         /// True when the call expired; false when it was used up (approved, denied, cancelled, discarded).
         let didExpire: Bool
         let forgetAt: Double
@@ -43,11 +52,16 @@ struct ApprovalStore: Sendable {
         case approve, deny
     }
 
+    private enum CodeKind {
+        case once, session
+    }
+
     init(settings: ApprovalSettings, codeSource: @escaping @Sendable (Int) -> String = SecureRandom.digits) {
         precondition(SecureRandom.digitCountRange.contains(settings.digits), "approval code digits must be 4…12")
         precondition(settings.maxAttempts >= 1, "approval maxAttempts must be at least 1")
         precondition(settings.ttlSeconds > 0, "approval ttlSeconds must be positive")
         precondition(settings.maxPending >= 1, "approval maxPending must be at least 1")
+        precondition(settings.maxWrongCodes >= 1, "approval maxWrongCodes must be at least 1")
         self.settings = settings
         self.codeSource = codeSource
     }
@@ -55,30 +69,36 @@ struct ApprovalStore: Sendable {
     /// Calls held (including any past their TTL that no operation has swept yet).
     var pendingCount: Int { pending.count }
 
-    /// Whether the next `hold` would discard the oldest held call.
-    var isFull: Bool { pending.count >= settings.maxPending }
-
     /// Handles of the held calls, oldest first.
     var pendingIDs: [String] { pending.map(\.id) }
+
+    /// Every code is refused for the rest of the session: `maxWrongCodes` wrong codes were presented.
+    var isLocked: Bool { wrongCodes >= settings.maxWrongCodes }
 
     /// The held call with handle `id`, if any.
     func pendingCall(id: String) -> FrozenCall? {
         pending.first { $0.id == id }?.call
     }
 
-    /// Holds `call` under a fresh code, unique among live codes. When `settings.maxPending` calls are
-    /// already held, the oldest is discarded first (its code then answers `.alreadyUsed`).
-    mutating func hold(_ call: FrozenCall, now: Double) -> HeldCall {
+    /// Holds `call` under a fresh code, unique among live codes, and a second code for a session grant
+    /// when `withSessionCode` (only for a channel that reaches the human alone). Refused while the
+    /// store is locked, or when `settings.maxPending` calls already wait: nothing held is ever dropped
+    /// to make room.
+    mutating func hold(_ call: FrozenCall, now: Double, withSessionCode: Bool = false) -> Result<HeldCall, HoldRefusal>
+    {
         removeExpired(now: now)
-        while pending.count >= settings.maxPending {
-            retire(pending.removeFirst(), didExpire: false)
-        }
+        if isLocked { return .failure(.locked(wrongCodes: wrongCodes)) }
+        if pending.count >= settings.maxPending { return .failure(.full(limit: settings.maxPending)) }
         let (code, digest) = freshCode()
+        var sessionCode: (code: String, digest: [UInt8])?
+        if withSessionCode { sessionCode = freshCode(avoiding: digest) }
         let id = "h\(nextHandle)"
         nextHandle += 1
         let expiresAt = now + settings.ttlSeconds
-        pending.append(PendingEntry(id: id, call: call, codeDigest: digest, expiresAt: expiresAt))
-        return HeldCall(id: id, code: code, expiresAt: expiresAt)
+        pending.append(
+            PendingEntry(
+                id: id, call: call, codeDigest: digest, sessionCodeDigest: sessionCode?.digest, expiresAt: expiresAt))
+        return .success(HeldCall(id: id, code: code, sessionCode: sessionCode?.code, expiresAt: expiresAt))
     }
 
     /// The human approved with `code`. See `ConfirmOutcome` for the answers.
@@ -86,8 +106,8 @@ struct ApprovalStore: Sendable {
         resolve(code: code, callID: callID, now: now, verdict: .approve)
     }
 
-    /// The human refused with `code`: a right code discards the call (`.denied`); a wrong code counts
-    /// as a wrong try exactly as in `confirm`.
+    /// The human refused with `code` (either of the call's codes): a right code discards the call
+    /// (`.denied`); a wrong code counts as a wrong try exactly as in `confirm`.
     mutating func deny(code: String, callID: String?, now: Double) -> ConfirmOutcome {
         resolve(code: code, callID: callID, now: now, verdict: .deny)
     }
@@ -99,11 +119,10 @@ struct ApprovalStore: Sendable {
     }
 
     /// Drops calls whose TTL has passed (remembering their codes for `.expired` answers), and forgets
-    /// retired codes and unattributed tries older than their window. Returns the dropped handles.
+    /// retired codes older than their window. Returns the dropped handles.
     @discardableResult
     mutating func removeExpired(now: Double) -> [String] {
         retired.removeAll { now >= $0.forgetAt }
-        unattributedTries.removeAll { now - $0 >= settings.ttlSeconds }
         let expired = pending.filter { now >= $0.expiresAt }
         guard !expired.isEmpty else { return [] }
         pending.removeAll { now >= $0.expiresAt }
@@ -115,65 +134,79 @@ struct ApprovalStore: Sendable {
 
     private mutating func resolve(code: String, callID: String?, now: Double, verdict: Verdict) -> ConfirmOutcome {
         removeExpired(now: now)
-
+        // Checked before the code, so a guesser learns nothing more once the budget is spent.
+        if isLocked { return .locked(wrongCodes: wrongCodes) }
         guard let normalized = normalize(code) else { return .invalidFormat }
         let digest = SHA256.hash(normalized)
-        let liveMatch = indexOfMatch(digest, in: pending.map(\.codeDigest))
-        let retiredMatch = indexOfMatch(digest, in: retired.map(\.codeDigest))
 
+        let index: Int
         if let callID {
-            guard let target = pending.firstIndex(where: { $0.id == callID }) else {
+            guard let found = pending.firstIndex(where: { $0.id == callID }) else {
                 if let known = retired.last(where: { $0.id == callID }) { return known.outcome }
                 return .unknownCallID(callID)
             }
-            // A code that belongs to a different call is a wrong code for this one.
-            if liveMatch == target { return settle(at: target, verdict: verdict) }
-            return chargeWrongTry(at: target)
+            index = found
+        } else {
+            switch pending.count {
+            case 0:
+                if let match = indexOfMatch(digest, in: retired.map(\.codeDigests)) { return retired[match].outcome }
+                return .noPendingCalls
+            case 1:
+                index = 0
+            default:
+                // One guess must test one call's codes, never every pending code at once.
+                return .callIDRequired(pendingIDs)
+            }
         }
-
-        switch pending.count {
-        case 0:
-            if let retiredMatch { return retired[retiredMatch].outcome }
-            return .noPendingCalls
-        case 1:
-            if liveMatch != nil { return settle(at: 0, verdict: verdict) }
-            if let retiredMatch { return retired[retiredMatch].outcome }
-            return chargeWrongTry(at: 0)
-        default:
-            // Checked before the code, so a guesser learns nothing once the limit is reached.
-            if unattributedTries.count >= settings.maxAttempts * pending.count { return .tooManyUnattributedTries }
-            if let liveMatch { return settle(at: liveMatch, verdict: verdict) }
-            if let retiredMatch { return retired[retiredMatch].outcome }
-            unattributedTries.append(now)
-            return .wrongCode(callID: nil, attemptsLeft: nil)
+        let entry = pending[index]
+        switch matchingCode(digest, entry) {
+        case .once?: return settle(at: index, verdict: verdict, scope: .once)
+        case .session?: return settle(at: index, verdict: verdict, scope: .session)
+        case nil:
+            if callID == nil, let match = indexOfMatch(digest, in: retired.map(\.codeDigests)) {
+                return retired[match].outcome  // a late code of a finished call, not a guess
+            }
+            return chargeWrongTry(at: index)
         }
     }
 
-    private mutating func settle(at index: Int, verdict: Verdict) -> ConfirmOutcome {
+    /// Which of the entry's codes `digest` is, comparing with both (constant time, no early exit).
+    private func matchingCode(_ digest: [UInt8], _ entry: PendingEntry) -> CodeKind? {
+        let once = ConstantTime.equals(entry.codeDigest, digest)
+        let session = entry.sessionCodeDigest.map { ConstantTime.equals($0, digest) } ?? false
+        if once { return .once }
+        if session { return .session }
+        return nil
+    }
+
+    private mutating func settle(at index: Int, verdict: Verdict, scope: GrantScope) -> ConfirmOutcome {
         let entry = pending.remove(at: index)
         retire(entry, didExpire: false)
         switch verdict {
-        case .approve: return .approved(entry.call)
+        case .approve: return .approved(entry.call, scope: scope)
         case .deny: return .denied(entry.call)
         }
     }
 
-    /// Charges one wrong try to `pending[index]` only; discards that call when its tries run out.
+    /// Charges one wrong try to the session and to `pending[index]`; discards that call when its
+    /// tries run out.
     private mutating func chargeWrongTry(at index: Int) -> ConfirmOutcome {
+        wrongCodes += 1
         pending[index].wrongTries += 1
         let left = settings.maxAttempts - pending[index].wrongTries
+        let sessionLeft = max(0, settings.maxWrongCodes - wrongCodes)
         guard left > 0 else {
             let entry = pending.remove(at: index)
             retire(entry, didExpire: false)
-            return .attemptsExhausted(callID: entry.id)
+            return .attemptsExhausted(callID: entry.id, sessionLeft: sessionLeft)
         }
-        return .wrongCode(callID: pending[index].id, attemptsLeft: left)
+        return .wrongCode(callID: pending[index].id, attemptsLeft: left, sessionLeft: sessionLeft)
     }
 
     private mutating func retire(_ entry: PendingEntry, didExpire: Bool) {
         let forgetAt = didExpire ? entry.expiresAt + settings.ttlSeconds : entry.expiresAt
         retired.append(
-            RetiredEntry(id: entry.id, codeDigest: entry.codeDigest, didExpire: didExpire, forgetAt: forgetAt))
+            RetiredEntry(id: entry.id, codeDigests: entry.digests, didExpire: didExpire, forgetAt: forgetAt))
         if retired.count > Self.retiredMemoryLimit {
             retired.removeFirst(retired.count - Self.retiredMemoryLimit)
         }
@@ -191,35 +224,46 @@ struct ApprovalStore: Sendable {
         return bytes
     }
 
-    /// Compares `digest` with every candidate (no early exit); returns the first matching index.
-    private func indexOfMatch(_ digest: [UInt8], in candidates: [[UInt8]]) -> Int? {
+    /// Compares `digest` with every digest of every candidate (no early exit); the first match's index.
+    private func indexOfMatch(_ digest: [UInt8], in candidates: [[[UInt8]]]) -> Int? {
         var found: Int?
-        for (index, candidate) in candidates.enumerated() {
-            let equal = ConstantTime.equals(candidate, digest)
-            if equal && found == nil { found = index }
+        for (index, digests) in candidates.enumerated() {
+            for candidate in digests {
+                let equal = ConstantTime.equals(candidate, digest)
+                if equal && found == nil { found = index }
+            }
         }
         return found
     }
 
-    /// A code from `codeSource` that no live call uses. Codes of retired calls are avoided too when
-    /// possible, so a late code keeps its `.alreadyUsed` / `.expired` answer.
-    private mutating func freshCode() -> (code: String, digest: [UInt8]) {
+    /// A code from `codeSource` that no live call uses (nor `avoiding`). Codes of retired calls are
+    /// avoided too when possible, so a late code keeps its `.alreadyUsed` / `.expired` answer.
+    private mutating func freshCode(avoiding other: [UInt8]? = nil) -> (code: String, digest: [UInt8]) {
         let draws = 10_000
+        let live = pending.map(\.digests) + (other.map { [[$0]] } ?? [])
         for attempt in 0..<draws {
             let code = codeSource(settings.digits)
             guard let bytes = normalize(code), bytes.count == code.utf8.count else {
                 preconditionFailure("approval code source returned a code that is not \(settings.digits) digits")
             }
             let digest = SHA256.hash(bytes)
-            if indexOfMatch(digest, in: pending.map(\.codeDigest)) != nil { continue }
-            if indexOfMatch(digest, in: retired.map(\.codeDigest)) != nil {
+            if indexOfMatch(digest, in: live) != nil { continue }
+            if indexOfMatch(digest, in: retired.map(\.codeDigests)) != nil {
                 if attempt < 100 { continue }
-                retired.removeAll { ConstantTime.equals($0.codeDigest, digest) }
+                retired.removeAll { $0.codeDigests.contains { ConstantTime.equals($0, digest) } }
             }
             return (code, digest)
         }
         preconditionFailure("approval code source returned only codes already in use (\(draws) draws)")
     }
+}
+
+/// Why `ApprovalStore.hold` held nothing.
+enum HoldRefusal: Error, Equatable, Sendable {
+    /// `limit` calls already wait for approval.
+    case full(limit: Int)
+    /// Approval codes are refused for the rest of the session after this many wrong codes.
+    case locked(wrongCodes: Int)
 }
 
 extension ApprovalStore: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {

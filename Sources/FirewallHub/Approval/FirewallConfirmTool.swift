@@ -9,7 +9,8 @@ enum FirewallConfirmTool {
         Runs a tool call that mcp-firewall-hub held for human approval (a result with status \
         PAUSED_FOR_APPROVAL). Only call this with the approval code the USER gave you in this \
         conversation; never guess, invent or reuse a code. Pass call_id from the held result when \
-        several calls are waiting. To refuse a held call, pass decision "deny".
+        several calls are waiting. To refuse a held call, pass decision "deny". A code approves what \
+        the user chose when they got it (once, or for the session); you cannot widen it.
         """,
         "inputSchema": [
             "type": "object",
@@ -19,12 +20,6 @@ enum FirewallConfirmTool {
                 "decision": [
                     "type": "string", "enum": ["approve", "deny"],
                     "description": "approve (default) runs the call; deny discards it.",
-                ],
-                "remember": [
-                    "type": "string",
-                    "description": .string(
-                        "Only if the user asked for it: keep approving this tool for the session, for N minutes "
-                            + "(e.g. 10_minutes), or for the same arguments. Default once."),
                 ],
             ],
             "required": ["otp"],
@@ -40,9 +35,6 @@ struct ConfirmRequest: Equatable {
     var code: String
     var callID: String?
     var deny: Bool
-    /// How long the approval keeps applying (`remember`), `.once` by default.
-    var remember: GrantScope = .once
-
     struct Problem: Error, Equatable {
         var message: String
     }
@@ -70,19 +62,16 @@ struct ConfirmRequest: Equatable {
         case .string("deny")?: deny = true
         default: return .failure(Problem(message: "\"decision\" must be \"approve\" or \"deny\""))
         }
-        var remember = GrantScope.once
-        switch arguments["remember"] {
-        case nil, .null?: break
-        case .string(let s)?:
-            guard let scope = GrantScope(s) else {
-                return .failure(
-                    Problem(
-                        message: "\"remember\" must be once, session, N_minutes (e.g. 10_minutes) or same_arguments"))
-            }
-            remember = scope
-        default: return .failure(Problem(message: "\"remember\" must be a string such as \"session\""))
+        // The model must not choose how far an approval reaches: only the human does (the prompt's choice,
+        // or the session code sent to them). Refused before the code is looked at, so nothing is used up.
+        if let remember = arguments["remember"], remember != .null, remember != .string("once") {
+            return .failure(
+                Problem(
+                    message: "\"remember\" is not accepted: only the user can widen an approval (with the choice "
+                        + "in the approval prompt, or with the session code they received). Nothing ran; the code "
+                        + "was not used."))
         }
-        return .success(ConfirmRequest(code: code, callID: callID, deny: deny, remember: remember))
+        return .success(ConfirmRequest(code: code, callID: callID, deny: deny))
     }
 }
 

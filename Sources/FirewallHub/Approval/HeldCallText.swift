@@ -79,17 +79,16 @@ enum HeldCallText {
     /// What a non-approving outcome means, for the model and the log. Never contains a code.
     static func describe(_ outcome: ConfirmOutcome) -> String {
         switch outcome {
-        case .approved(let call): return "approved \(call.exposedName)"
+        case .approved(let call, _): return "approved \(call.exposedName)"
         case .denied(let call):
             return "\(call.exposedName) (\(callLabel(call))) was refused by the user; it will not run."
-        case .wrongCode(let callID, let left):
-            let target = callID.map { " for held call \($0)" } ?? ""
-            let remaining = left.map { " \($0) attempt(s) left." } ?? ""
+        case .wrongCode(let callID, let left, let sessionLeft):
             return
-                "wrong approval code\(target); nothing ran.\(remaining) Ask the user for the exact code; never guess."
-        case .attemptsExhausted(let callID):
-            return "too many wrong codes for held call \(callID): it was discarded and will not run. "
-                + "Retry the original tool call to get a new code."
+                "wrong approval code for held call \(callID); nothing ran. \(left) attempt(s) left for this call"
+                + lockWarning(sessionLeft) + ". Ask the user for the exact code; never guess."
+        case .attemptsExhausted(let callID, let sessionLeft):
+            return "too many wrong codes for held call \(callID): it was discarded and will not run"
+                + lockWarning(sessionLeft) + ". Retry the original tool call to get a new code."
         case .expired(let callID):
             return "the approval code for held call \(callID) has expired; it will not run. "
                 + "Retry the original tool call to get a new code."
@@ -97,9 +96,47 @@ enum HeldCallText {
         case .noPendingCalls: return "no call is waiting for approval. Nothing ran."
         case .invalidFormat: return "an approval code is a string of digits, exactly as the user gave it. Nothing ran."
         case .unknownCallID(let id): return "no held call has call_id \"\(id)\". Nothing ran."
-        case .tooManyUnattributedTries:
-            return "too many wrong codes; several calls are waiting, so pass the call_id of the one the user approved."
+        case .callIDRequired(let ids):
+            return "several calls are waiting (" + ids.joined(separator: ", ")
+                + "): pass the call_id of the one the user approved. The code was not checked; nothing ran."
+        case .locked(let wrongCodes): return lockedText(wrongCodes: wrongCodes)
         }
+    }
+
+    /// Why a call could not be held, for the log.
+    static func describe(_ refusal: HoldRefusal) -> String {
+        switch refusal {
+        case .full(let limit):
+            return "\(limit) calls already wait for approval (approval.max_pending); approve, deny or let "
+                + "them expire first"
+        case .locked(let wrongCodes): return lockedText(wrongCodes: wrongCodes)
+        }
+    }
+
+    /// The result for a call that needs approval but could not be held.
+    static func notHeld(call: FrozenCall, refusal: HoldRefusal) -> JSONValue {
+        toolError(
+            "mcp-firewall-hub could not hold \(call.exposedName) for approval: \(describe(refusal)). "
+                + "The call did not run.")
+    }
+
+    /// The result for a call whose approval prompt failed or went unanswered.
+    static func unanswered(call: FrozenCall, note: String) -> JSONValue {
+        toolError(
+            (note.isEmpty ? "" : note + " ") + "\(call.exposedName) was not approved, so it did not run. "
+                + "Tell the user; if they want it, call the tool again and they will be asked again.")
+    }
+
+    static func lockedText(wrongCodes: Int) -> String {
+        "approval codes are LOCKED for the rest of this session after \(wrongCodes) wrong codes "
+            + "(approval.max_wrong_codes): no code is accepted, nothing ran. Held calls can still be approved in an "
+            + "approval prompt of the client; to use codes again the user must restart mcp-firewall-hub "
+            + "(restart the MCP server in the client)"
+    }
+
+    private static func lockWarning(_ sessionLeft: Int) -> String {
+        sessionLeft == 0
+            ? "; approval codes are now LOCKED for this session" : "; \(sessionLeft) wrong code(s) left this session"
     }
 
     private static func callLabel(_ call: FrozenCall) -> String { call.server + "/" + call.tool }

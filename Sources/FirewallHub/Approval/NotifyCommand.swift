@@ -8,25 +8,40 @@ import Synchronization
 struct NotifyCommand: Sendable {
     let argv: [String]
 
-    static let placeholders = ["{code}", "{server}", "{tool}", "{arguments}", "{summary}"]
+    static let placeholders = [
+        "{code}", "{session_code}", "{call_id}", "{server}", "{tool}", "{arguments}", "{summary}", "{call_file}",
+    ]
     static let timeoutSeconds = 10.0
 
+    /// What the placeholders stand for, for one held call.
+    struct Values: Sendable {
+        var held: HeldCall
+        var call: FrozenCall
+        var ttlSeconds: Int
+        /// The whole frozen call on disk, when the summary had to shorten it (`HeldCallFile`).
+        var fullCallPath: String?
+
+        var table: [String: String] {
+            let summary = ApprovalSummary(call: call, callID: held.id).text(
+                code: held.code, sessionCode: held.sessionCode, ttlSeconds: ttlSeconds, fullCallPath: fullCallPath)
+            return [
+                "{code}": held.code, "{session_code}": held.sessionCode ?? "", "{call_id}": held.id,
+                "{server}": call.server, "{tool}": call.tool,
+                "{arguments}": JSONValue.object(call.arguments ?? JSONObject()).serialized(), "{summary}": summary,
+                "{call_file}": fullCallPath ?? "",
+            ]
+        }
+    }
+
     /// The argv with every placeholder replaced in every element.
-    func expanded(code: String, call: FrozenCall) -> [String] {
-        let arguments = JSONValue.object(call.arguments ?? JSONObject()).serialized()
-        var summary = "\(call.server)/\(call.tool) \(arguments)"
-        if summary.count > 300 { summary = String(summary.prefix(300)) + "…" }
-        summary = "Approval code \(code) for " + summary
-        let values = [
-            "{code}": code, "{server}": call.server, "{tool}": call.tool, "{arguments}": arguments,
-            "{summary}": summary,
-        ]
+    func expanded(_ values: Values) -> [String] {
+        let table = values.table
         return argv.map { element in
             var result = ""
             var rest = Substring(element)
             outer: while !rest.isEmpty {
                 for placeholder in Self.placeholders where rest.hasPrefix(placeholder) {
-                    result += values[placeholder]!
+                    result += table[placeholder]!
                     rest = rest.dropFirst(placeholder.count)
                     continue outer
                 }
@@ -38,10 +53,9 @@ struct NotifyCommand: Sendable {
 
     /// Runs it; `completion` gets nil on success or a description of the failure (never the code).
     func run(
-        code: String, call: FrozenCall, environment: [String: String],
-        completion: @escaping @Sendable (String?) -> Void
+        _ values: Values, environment: [String: String], completion: @escaping @Sendable (String?) -> Void
     ) {
-        let expanded = expanded(code: code, call: call)
+        let expanded = expanded(values)
         let spec = SpawnSpec(
             command: expanded[0], arguments: Array(expanded.dropFirst()), environment: environment)
         let reported = Mutex(false)

@@ -22,6 +22,10 @@ struct ApprovalConfig: Sendable, Equatable {
     var maxAttempts: Int = 3
     /// 6…12, default 6.
     var codeDigits: Int = 6
+    /// 1…1000, default 20: calls held at once; one more is refused.
+    var maxPending: Int = 20
+    /// 1…1000, default 10: wrong codes per session before every code is refused for its rest.
+    var maxWrongCodes: Int = 10
     /// 1…3600, default 50.
     var elicitationTimeoutSeconds: Int = 50
     /// argv of a command run to show the code, e.g. `["notify-send", "Approval code {code}"]`; nil = none.
@@ -33,6 +37,8 @@ struct ApprovalConfig: Sendable, Equatable {
     static let codeTTLRange = 10...86400
     static let maxAttemptsRange = 1...20
     static let codeDigitsRange = 6...12
+    static let maxPendingRange = 1...1000
+    static let maxWrongCodesRange = 1...1000
     static let elicitationTimeoutRange = 1...3600
 
     /// These settings with every key present in `overrides` replaced.
@@ -44,6 +50,8 @@ struct ApprovalConfig: Sendable, Equatable {
         if let v = overrides.codeTTLSeconds { merged.codeTTLSeconds = v }
         if let v = overrides.maxAttempts { merged.maxAttempts = v }
         if let v = overrides.codeDigits { merged.codeDigits = v }
+        if let v = overrides.maxPending { merged.maxPending = v }
+        if let v = overrides.maxWrongCodes { merged.maxWrongCodes = v }
         if let v = overrides.elicitationTimeoutSeconds { merged.elicitationTimeoutSeconds = v }
         if let v = overrides.notify { merged.notify = v }
         if let v = overrides.fallback { merged.fallback = v }
@@ -59,13 +67,15 @@ struct ApprovalOverrides: Sendable, Equatable {
     var codeTTLSeconds: Int?
     var maxAttempts: Int?
     var codeDigits: Int?
+    var maxPending: Int?
+    var maxWrongCodes: Int?
     var elicitationTimeoutSeconds: Int?
     var notify: [String]?
     var fallback: ApprovalConfig.Fallback?
 
     static let keys = [
-        "code_delivery", "elicitation", "code_ttl_seconds", "max_attempts", "code_digits",
-        "elicitation_timeout_seconds", "notify", "fallback",
+        "code_delivery", "elicitation", "code_ttl_seconds", "max_attempts", "code_digits", "max_pending",
+        "max_wrong_codes", "elicitation_timeout_seconds", "notify", "fallback",
     ]
 
     init() {}
@@ -77,6 +87,8 @@ struct ApprovalOverrides: Sendable, Equatable {
         codeTTLSeconds = try node.child("code_ttl_seconds")?.int(in: ApprovalConfig.codeTTLRange)
         maxAttempts = try node.child("max_attempts")?.int(in: ApprovalConfig.maxAttemptsRange)
         codeDigits = try node.child("code_digits")?.int(in: ApprovalConfig.codeDigitsRange)
+        maxPending = try node.child("max_pending")?.int(in: ApprovalConfig.maxPendingRange)
+        maxWrongCodes = try node.child("max_wrong_codes")?.int(in: ApprovalConfig.maxWrongCodesRange)
         elicitationTimeoutSeconds = try node.child("elicitation_timeout_seconds")?
             .int(in: ApprovalConfig.elicitationTimeoutRange)
         if let notifyNode = node.child("notify") {

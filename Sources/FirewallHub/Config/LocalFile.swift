@@ -59,4 +59,58 @@ enum LocalFile {
         }
         return .success(bytes)
     }
+
+    /// The failure of a write: what was being done and the errno.
+    struct WriteFailure: Error, Equatable, CustomStringConvertible {
+        var step: String
+        var code: Int32
+        var description: String { "\(step): \(String(cString: strerror(code)))" }
+    }
+
+    /// Creates `path` and its missing parents as directories with `mode` (existing ones are kept as
+    /// they are).
+    static func makeDirectories(_ path: String, mode: mode_t = 0o700) -> Result<Void, WriteFailure> {
+        if kind(at: path) == .directory { return .success(()) }
+        let parent = LocalPath.deletingLastComponent(path)
+        if !parent.isEmpty, parent != path, parent != "/" {
+            if case .failure(let failure) = makeDirectories(parent, mode: mode) { return .failure(failure) }
+        }
+        if mkdir(path, mode) != 0 && errno != EEXIST {
+            return .failure(WriteFailure(step: "mkdir \(path)", code: errno))
+        }
+        return .success(())
+    }
+
+    /// Replaces `path` with `bytes` so that a reader sees the old file or the whole new one, never a
+    /// part: written to a temporary file beside it, flushed to disk, then renamed over it.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) -> Result<Void, WriteFailure> {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { return .failure(WriteFailure(step: "create \(temporary)", code: errno)) }
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                _ = close(fd)
+                _ = unlink(temporary)
+                return .failure(WriteFailure(step: "write \(temporary)", code: code))
+            }
+            offset += count
+        }
+        if fsync(fd) != 0 {
+            let code = errno
+            _ = close(fd)
+            _ = unlink(temporary)
+            return .failure(WriteFailure(step: "fsync \(temporary)", code: code))
+        }
+        _ = close(fd)
+        if rename(temporary, path) != 0 {
+            let code = errno
+            _ = unlink(temporary)
+            return .failure(WriteFailure(step: "rename to \(path)", code: code))
+        }
+        return .success(())
+    }
 }

@@ -84,7 +84,7 @@ extension ServerConfig {
         let approval = try node.child("approval").map { (n) throws(ConfigError) in try ApprovalOverrides(node: n) }
         if let approvalNode = node.child("approval") {
             // Codes live in one hub-wide store: their settings are hub-wide too.
-            for key in ["code_ttl_seconds", "max_attempts", "code_digits"] {
+            for key in ["code_ttl_seconds", "max_attempts", "code_digits", "max_pending", "max_wrong_codes"] {
                 if let keyNode = approvalNode.child(key) {
                     throw keyNode.error(
                         .invalidValue, "approval codes are hub-wide: set \"\(key)\" in the top-level \"approval\" block"

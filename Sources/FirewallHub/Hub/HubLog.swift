@@ -30,7 +30,8 @@ final class HubLog: Sendable {
         writer.write(bytes)
     }
 
-    /// `bytes` with every C0 control but tab, DEL, and the C1 controls (U+0080…U+009F) as `\xHH`.
+    /// `bytes` with every C0 control but tab, DEL, and the C1 controls (U+0080…U+009F) as `\xHH`, and
+    /// the Unicode line breaks and bidirectional controls (which reorder what a reader sees) as `\u{…}`.
     static func appendVisible(_ bytes: [UInt8], to out: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         func escape(_ b: UInt8) { out += [0x5C, 0x78, hex[Int(b >> 4)], hex[Int(b & 0xF)]] }
@@ -42,10 +43,24 @@ final class HubLog: Sendable {
             } else if b == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
                 escape(bytes[i + 1])
                 i += 1
+            } else if b == 0xE2, i + 2 < bytes.count, let scalar = invisibleFormatting(bytes[i + 1], bytes[i + 2]) {
+                out += Array("\\u{\(String(scalar, radix: 16))}".utf8)
+                i += 2
             } else {
                 out.append(b)
             }
             i += 1
+        }
+    }
+
+    /// The scalar (U+200E/F, U+2028…U+202E, U+2066…U+2069) that the UTF-8 `E2 b1 b2` encodes, when
+    /// it is one that breaks lines or reorders text; nil otherwise.
+    private static func invisibleFormatting(_ b1: UInt8, _ b2: UInt8) -> UInt32? {
+        let scalar = 0x2000 | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
+        guard b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80 else { return nil }
+        switch scalar {
+        case 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: return scalar
+        default: return nil
         }
     }
 

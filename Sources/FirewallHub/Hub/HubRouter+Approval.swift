@@ -12,6 +12,13 @@ struct ElicitationWait {
 extension HubRouter {
     func hold(_ request: JSONRPCMessage.Request, call: FrozenCall, target: TargetSession) {
         let approval = config.approval(for: target.config)
+        // Open prompts count too: every way of waiting is bounded by approval.max_pending.
+        if approvals.pendingCount + pendingElicitations.count >= config.approval.maxPending {
+            let refusal = HoldRefusal.full(limit: config.approval.maxPending)
+            log.warning("refused \(call.exposedName): \(HeldCallText.describe(refusal))")
+            respond(request.id, result: HeldCallText.notHeld(call: call, refusal: refusal))
+            return
+        }
         if approval.elicitation, holdForModernClient(request, call: call) { return }
         // A modern client is never sent server→client requests (MRTR replaced them).
         let clientElicitation = ElicitationPrompt.clientSupportsForm(clientCapabilities) && !isModern(request.id)
@@ -32,6 +39,11 @@ extension HubRouter {
             log.info("refused \(call.exposedName): it needs approval and no approval channel reaches a human")
             respond(
                 request.id, result: HeldCallText.noChannel(exposedName: call.exposedName, rule: call.rule, note: note))
+        case .unanswered:
+            log.info(
+                "refused \(call.exposedName): the approval prompt was not answered, and no other channel reaches a human"
+            )
+            respond(request.id, result: HeldCallText.unanswered(call: call, note: note ?? ""))
         case .agent(let announced):
             if announced && !announcedAgentFallback {
                 announcedAgentFallback = true
@@ -40,15 +52,24 @@ extension HubRouter {
                         + "approval.fallback is \"agent\", so approval codes are shown to the model: "
                         + "this protects against accidents only")
             }
-            let held = approvals.hold(call, now: now())
+            guard let held = holdInStore(request, call: call, withSessionCode: false) else { return }
             log.info("held \(call.exposedName) for approval as \(held.id), code in the result (\(call.rule))")
             respond(request.id, result: HeldCallText.held(call: call, held: held, ttlSeconds: ttl, note: note))
         case .outOfBand(let argv):
-            let held = approvals.hold(call, now: now())
+            guard let held = holdInStore(request, call: call, withSessionCode: true) else { return }
             log.info("held \(call.exposedName) for approval as \(held.id), code sent out of band (\(call.rule))")
+            var fullCallPath: String?
+            if ApprovalSummary(call: call, callID: held.id).describeCall().cut {
+                switch HeldCallFile.write(call, callID: held.id, environment: environment) {
+                case .success(let path): fullCallPath = path
+                case .failure(let failure):
+                    log.warning("approval \(held.id): could not save the whole call for the user (\(failure))")
+                }
+            }
             let log = self.log
             let callID = held.id
-            NotifyCommand(argv: argv).run(code: held.code, call: call, environment: environment) { failure in
+            let values = NotifyCommand.Values(held: held, call: call, ttlSeconds: ttl, fullCallPath: fullCallPath)
+            NotifyCommand(argv: argv).run(values, environment: environment) { failure in
                 if let failure {
                     log.warning("approval \(callID): \(failure); the call stays held until its code expires")
                 }
@@ -56,6 +77,19 @@ extension HubRouter {
             respond(
                 request.id,
                 result: HeldCallText.heldOutOfBand(call: call, callID: held.id, ttlSeconds: ttl, note: note))
+        }
+    }
+
+    /// Holds `call` in the approval store, or answers `request` with why it cannot wait (too many
+    /// calls waiting, or codes locked after too many wrong ones) and returns nil.
+    private func holdInStore(_ request: JSONRPCMessage.Request, call: FrozenCall, withSessionCode: Bool) -> HeldCall? {
+        switch approvals.hold(call, now: now(), withSessionCode: withSessionCode) {
+        case .success(let held):
+            return held
+        case .failure(let refusal):
+            log.warning("refused \(call.exposedName): \(HeldCallText.describe(refusal))")
+            respond(request.id, result: HeldCallText.notHeld(call: call, refusal: refusal))
+            return nil
         }
     }
 
@@ -87,8 +121,8 @@ extension HubRouter {
         case .error(let error):
             let note = "The client could not show the approval prompt (\(error.message))."
             holdWithCode(
-                wait.request, call: wait.call, channel: ApprovalChannel.codeChannel(approvalConfig(wait.call)),
-                note: note)
+                wait.request, call: wait.call,
+                channel: ApprovalChannel.fallbackAfterElicitation(approvalConfig(wait.call)), note: note)
         case .result(let result):
             switch ElicitationPrompt.read(result) {
             case .approved(let scope):
@@ -113,9 +147,9 @@ extension HubRouter {
                     method: "notifications/cancelled",
                     params: ["requestId": .string(id), "reason": "no answer to the approval prompt in time"])))
         let note =
-            "No answer to the approval prompt within \(approval.elicitationTimeoutSeconds) s "
-            + "(approval.elicitation_timeout_seconds), so the firewall fell back to an approval code."
-        holdWithCode(wait.request, call: wait.call, channel: ApprovalChannel.codeChannel(approval), note: note)
+            "No answer to the approval prompt within \(approval.elicitationTimeoutSeconds) s (approval.elicitation_timeout_seconds)."
+        holdWithCode(
+            wait.request, call: wait.call, channel: ApprovalChannel.fallbackAfterElicitation(approval), note: note)
     }
 
     /// The client cancelled a call whose approval prompt is open: close the prompt, never answer.
@@ -158,12 +192,13 @@ extension HubRouter {
             confirm.deny
             ? approvals.deny(code: confirm.code, callID: confirm.callID, now: now())
             : approvals.confirm(code: confirm.code, callID: confirm.callID, now: now())
-        guard case .approved(let call) = outcome else {
+        guard case .approved(let call, let scope) = outcome else {
             log.info("firewall_confirm: \(HeldCallText.describe(outcome))")
             respond(request.id, result: HeldCallText.confirmOutcome(outcome))
             return
         }
-        if let grant = grants.grant(confirm.remember, for: call, via: "firewall_confirm", now: now()) {
+        // The scope is what the human's code grants (its session code), never an argument the model chose.
+        if let grant = grants.grant(scope, for: call, via: "session code (firewall_confirm)", now: now()) {
             log.info("grant \(grant.id): \(call.server)/\(call.tool) for \(grant.scope)")
         }
         log.info("approved \(call.exposedName) with its code; running it")

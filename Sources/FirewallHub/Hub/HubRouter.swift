@@ -95,7 +95,8 @@ final class HubRouter {
         approvals = ApprovalStore(
             settings: ApprovalSettings(
                 ttlSeconds: Double(config.approval.codeTTLSeconds), maxAttempts: config.approval.maxAttempts,
-                digits: config.approval.codeDigits))
+                digits: config.approval.codeDigits, maxPending: config.approval.maxPending,
+                maxWrongCodes: config.approval.maxWrongCodes))
         naming = ToolNaming.forClient(named: nil, config: config.naming)
         for (i, server) in config.servers.enumerated() {
             targets.append(TargetSession(index: i, config: server))

@@ -24,6 +24,8 @@ let package = Package(
         .executableTarget(name: "demo-notes", dependencies: ["DemoServerKit"]),
         .executableTarget(name: "fixture-server", dependencies: ["DemoServerKit", "MCPWire"]),
         .executableTarget(name: "modern-server", dependencies: ["DemoServerKit"]),
+        // A target that attacks the hub and the human (phishing prompts, forged requestStates).
+        .executableTarget(name: "hostile-server", dependencies: ["MCPWire"]),
         .executableTarget(name: "bench-client", dependencies: ["MCPWire", "CShim"]),
         .target(name: "HubTestSupport", dependencies: ["MCPWire"], path: "Tests/HubTestSupport"),
         .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"]),

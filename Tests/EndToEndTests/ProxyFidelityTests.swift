@@ -274,18 +274,17 @@ import Testing
             servers: [
                 ("slow", "demo-payments", [], ["default": "allow"]),
                 ("notes", "demo-notes", [], ["default": "allow"]),
-            ], extra: ["timeouts": ["startup_seconds": 60]], env: ["slow": ["DEMO_STARTUP_DELAY_MS": "13000"]])
+            ], extra: ["timeouts": ["startup_seconds": 60]], env: ["slow": ["DEMO_STARTUP_DELAY_MS": "25000"]])
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
-        let started = ContinuousClock.now
+        // No wall-clock bound (CI machines are loaded): the proof is that the answers below come while
+        // the slow server is still starting — its tools are not there yet, and arrive by list_changed.
         _ = try await hub.initialize(capabilities: [:])
-        let waited = ContinuousClock.now - started
-        #expect(waited < Duration.seconds(12), "initialize waited \(waited) for a server that needs 13 s")
         let early = try await hub.call("tools/list")["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         #expect(early.contains("notes.list_notes"))
         #expect(!early.contains("slow.get_balance"))
         while true {
-            if case .notification(let n) = try await hub.nextMessage(timeout: .seconds(30)),
+            if case .notification(let n) = try await hub.nextMessage(timeout: .seconds(60)),
                 n.method == "notifications/tools/list_changed"
             {
                 break

@@ -66,12 +66,20 @@ extension HubRouter {
             return
         }
         if isModern(clientID) {
-            if ModernResult.resultType(of: value) == ModernResult.resultTypeInputRequired, let forwarded,
-                case .string(let state)? = value["requestState"]
-            {
-                allowTargetInput(server: target.name, params: forwarded.params, requestState: state)
+            guard ModernResult.resultType(of: value) == ModernResult.resultTypeInputRequired,
+                case .object(var result) = value
+            else {
+                sendToClient(.response(.init(id: clientID, outcome: outcome)))
+                return
             }
-            sendToClient(.response(.init(id: clientID, outcome: outcome)))  // a modern client retries itself
+            if let forwarded, case .string(let state)? = result["requestState"] {
+                allowTargetInput(server: target.name, forwarded: forwarded, requestState: state)
+            }
+            // What the target asks the human reaches the client as this server's, like in every other path.
+            if case .object(let requests)? = result["inputRequests"] {
+                result["inputRequests"] = .object(TargetPrompt.inputRequests(requests, server: target.name))
+            }
+            sendToClient(.response(.init(id: clientID, outcome: .result(.object(result)))))  // the client retries
             return
         }
         if ModernResult.resultType(of: value) == ModernResult.resultTypeInputRequired, let forwarded {
@@ -84,21 +92,31 @@ extension HubRouter {
     }
 
     /// A modern client will retry this call with the target's own `requestState`: that one retry — the
-    /// same call, with exactly that state — is the target's business, so the hub lets it through its
-    /// approval step once, for a while.
-    private func allowTargetInput(server: String, params: JSONObject, requestState: String) {
-        guard case .string(let tool)? = params["name"] else { return }
-        let digest = FrozenCall.digest(server: server, tool: tool, arguments: params["arguments"]?.objectValue)
+    /// same method, the same call, with exactly that state — is the target's business, so the hub lets
+    /// it through its approval step once, for a while. Only `tools/call` has an approval step; a state a
+    /// target issued for `prompts/get` (or any other request) is bound to that method and never
+    /// unlocks a tool call with the same name and arguments.
+    private func allowTargetInput(
+        server: String, forwarded: (method: String, params: JSONObject), requestState: String
+    ) {
+        guard forwarded.method == "tools/call", case .string(let tool)? = forwarded.params["name"] else { return }
+        let digest = FrozenCall.digest(
+            server: server, tool: tool, arguments: forwarded.params["arguments"]?.objectValue)
         mrtrAllowances = mrtrAllowances.filter { $0.value > now() }
-        mrtrAllowances[SHA256.hex(digest) + "|" + requestState] = now() + Double(config.approval.codeTTLSeconds)
+        mrtrAllowances[Self.allowanceKey(method: forwarded.method, digest: digest, requestState: requestState)] =
+            now() + Double(config.approval.codeTTLSeconds)
     }
 
-    /// Whether this retry of `call` carries the `requestState` a target issued for it (used up here).
+    /// Whether this `tools/call` retry of `call` carries the `requestState` a target issued for that very
+    /// call (used up here).
     func isAllowedTargetRetry(_ call: FrozenCall, requestState: String) -> Bool {
-        guard let expiry = mrtrAllowances.removeValue(forKey: SHA256.hex(call.digest) + "|" + requestState) else {
-            return false
-        }
+        let key = Self.allowanceKey(method: "tools/call", digest: call.digest, requestState: requestState)
+        guard let expiry = mrtrAllowances.removeValue(forKey: key) else { return false }
         return expiry > now()
+    }
+
+    private static func allowanceKey(method: String, digest: [UInt8], requestState: String) -> String {
+        method + "|" + SHA256.hex(digest) + "|" + requestState
     }
 
     // MARK: - Modern target, legacy client
@@ -143,9 +161,7 @@ extension HubRouter {
                 return
             }
             var params = member.value["params"]?.objectValue ?? JSONObject()
-            if capability == "elicitation" {
-                params["message"] = .string("[\(target.name)] " + (params["message"]?.stringValue ?? ""))
-            }
+            if capability == "elicitation" { params = TargetPrompt.elicitationParams(params, server: target.name) }
             let hubID = "mcp-firewall-hub/input/\(bridgeID)/\(member.key)"
             bridgeRequests[hubID] = (bridgeID, member.key)
             bridge.waiting.insert(member.key)
@@ -249,9 +265,7 @@ extension HubRouter {
             target: target.index, generation: target.generation, hubID: hubID, targetRequestID: request.id,
             method: request.method, label: label, stashed: nil, expiresAt: now() + lifetime)
         var params = request.params ?? JSONObject()
-        if capability == "elicitation" {
-            params["message"] = .string("[\(target.name)] " + (params["message"]?.stringValue ?? ""))
-        }
+        if capability == "elicitation" { params = TargetPrompt.elicitationParams(params, server: target.name) }
         let input: JSONObject = ["input": ["method": .string(request.method), "params": .object(params)]]
         respond(clientID, result: .object(ModernResult.inputRequired(inputRequests: input, requestState: token)))
         return true

@@ -237,9 +237,8 @@ extension HubRouter {
         }
         var params = request.params ?? JSONObject()
         if capability == "elicitation" {
-            // The human must always see which server is asking.
-            let message = params["message"]?.stringValue ?? ""
-            params["message"] = .string("[\(target.name)] " + message)
+            // The human must always see which server is asking, and never take it for the firewall.
+            params = TargetPrompt.elicitationParams(params, server: target.name)
         }
         nextHubRequest += 1
         let hubID = "mcp-firewall-hub/target/\(nextHubRequest)"

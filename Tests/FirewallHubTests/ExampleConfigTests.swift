@@ -22,7 +22,8 @@ import Testing
     func theShippedSQLRulesAllowNothingButAPlainSelect(_ file: String) throws {
         let environment = ["STRIPE_SECRET_KEY": "x", "DATABASE_URL": "postgres://x", "HOME": "/h"]
         let config = try ConfigLoader.load(path: Self.root.appendingPathComponent(file).path, environment: environment)
-        let server = try #require(config.servers.first { $0.policy.rules.contains { $0.tool.description == "execute_sql" } })
+        let server = try #require(
+            config.servers.first { $0.policy.rules.contains { $0.tool.description == "execute_sql" } })
         let engine = PolicyEngine(server: server, defaults: config.defaults)
         func action(_ sql: String) -> PolicyAction {
             engine.decide(tool: "execute_sql", annotations: nil, arguments: ["sql": .string(sql)]).action

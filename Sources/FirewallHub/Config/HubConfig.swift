@@ -43,13 +43,18 @@ struct ServerConfig: Sendable, Equatable {
     var approval: ApprovalOverrides?
     /// Per-server timeouts merged over the global ones.
     var timeouts: TimeoutConfig
-    /// `protocol`: how to open the session. `auto` probes with `server/discover` and falls back to
-    /// `initialize`; `legacy` skips the probe (for servers that mishandle an unknown first request).
+    /// `protocol`: how to open the session (see HubRouter+Targets).
     var protocolMode: ProtocolMode = .auto
 
     enum ProtocolMode: String, Sendable, CaseIterable {
+        /// `initialize` first (legacy and dual-era servers get the full legacy session); a server that
+        /// refuses it with an error is opened with `server/discover` (modern-only servers).
         case auto
+        /// `initialize` only.
         case legacy
+        /// `server/discover` first; a server that answers it with an error that does not name
+        /// 2026-07-28 is opened with `initialize`.
+        case modern
     }
 }
 

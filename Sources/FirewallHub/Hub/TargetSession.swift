@@ -23,7 +23,8 @@ final class TargetSession {
 
     /// Why the hub sent a request to this target.
     enum Pending {
-        /// The 2026-07-28 probe: a `DiscoverResult` means a modern target; anything else, legacy.
+        /// `server/discover`: a `DiscoverResult` naming 2026-07-28 opens a modern session (see
+        /// HubRouter+Targets for when it is sent).
         case discover
         case initialize
         case list(ListKind)
@@ -80,9 +81,11 @@ final class TargetSession {
     static func restartBackoff(recentStarts: Int) -> Double {
         recentStarts <= 0 ? 0 : 0.5 * Double(1 << min(recentStarts - 1, 6))
     }
-    /// The protocol era this process speaks (decided by the `server/discover` probe).
+    /// The protocol era this process speaks (decided by how it answered the opening requests).
     var era: ProtocolEra = .legacy
-    var probeTimer: Int?
+    /// Why the first opening request (`initialize` or `server/discover`) was refused, while the
+    /// other one is tried on the same process; nil before that.
+    var openingRefusal: String?
     /// Method and params of each forwarded client request, by hub id (for MRTR retries and bridges).
     var forwardedParams: [Int: (method: String, params: JSONObject)] = [:]
     var serverInfo: JSONValue?

@@ -28,6 +28,9 @@ private let usage = """
                                   answering (the hub's writes to it then fill the pipe; not with --slow-ms)
       --spawn-stubborn-grandchild start `sh -c "trap '' TERM; sleep 1000"` (inheriting stdio) at start-up
       --announce-pid              write "<name>: pid <pid>" on stderr at start-up
+      --log-undeclared            each call sends notifications/message at debug, info and warning,
+                                  without declaring logging and whatever logging/setLevel said (as the
+                                  official SDK's servers do)
       --dual-era                  speak both eras as the official Python SDK does: the first request
                                   decides the process's era (initialize: legacy; a request with the
                                   2026-07-28 envelope: modern, and initialize is then refused with -32022)
@@ -55,6 +58,7 @@ private struct FixtureConfig {
     var announcePID = false
     var answerStyle: FixtureAnswerStyle?
     var dualEra = false
+    var logUndeclared = false
 
     static func parse(_ arguments: [String]) -> FixtureConfig {
         var config = FixtureConfig()
@@ -91,6 +95,7 @@ private struct FixtureConfig {
             case "--spawn-stubborn-grandchild": config.spawnStubbornGrandchild = true
             case "--announce-pid": config.announcePID = true
             case "--dual-era": config.dualEra = true
+            case "--log-undeclared": config.logUndeclared = true
             case "--answer-style":
                 let name = value(flag)
                 guard let style = FixtureAnswerStyle(rawValue: name) else { fail("unknown --answer-style \(name)") }
@@ -153,6 +158,13 @@ private enum FixtureTools {
             outputSchema: DemoTool.echoOutputSchema
         ) { arguments, context in
             if let stop = misbehave(config, context) { return stop }
+            if config.logUndeclared {
+                for level in ["debug", "info", "warning"] {
+                    context.sendNotification(
+                        "notifications/message",
+                        ["level": .string(level), "logger": "fixture", "data": .string("\(name) at \(level)")])
+                }
+            }
             return DemoTool.echoResult(arguments)
         }
     }

@@ -59,6 +59,7 @@ extension HubRouter {
         case "resources/read", "resources/subscribe", "resources/unsubscribe": handleResourceRequest(request)
         case "completion/complete": handleCompletion(request)
         case "logging/setLevel": handleSetLevel(request)
+        case ModernMethods.subscriptionsListen: handleClientListen(request)
         default:
             if let kind = ListKind(method: request.method) {
                 handleListRequest(kind, request)
@@ -74,7 +75,7 @@ extension HubRouter {
         "prompts/list": "prompts", "prompts/get": "prompts",
         "resources/list": "resources", "resources/templates/list": "resources", "resources/read": "resources",
         "resources/subscribe": "resources", "resources/unsubscribe": "resources",
-        "completion/complete": "completions", "logging/setLevel": "logging",
+        "completion/complete": "completions", "logging/setLevel": "logging", "subscriptions/listen": "",
     ]
 
     func handleClientNotification(_ notification: JSONRPCMessage.Notification) {

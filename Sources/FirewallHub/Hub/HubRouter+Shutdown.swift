@@ -57,8 +57,12 @@ extension HubRouter {
                     code: JSONRPCError.targetUnavailableCode,
                     message: "the hub is shutting down; the request was not run"))
         }
+        closeClientStreams()
         for target in targets {
-            for (hubID, purpose) in target.drainPending() {
+            let drained = target.drainPending()
+            failSubscriptionWaiters(
+                target, pending: Array(drained.values), because: "the hub is shutting down; the request was not run")
+            for (hubID, purpose) in drained {
                 guard case .clientCall(let clientID, let exposedName, let timer) = purpose else { continue }
                 cancelTimer(timer)
                 target.notify(

@@ -25,6 +25,8 @@ extension HubRouter {
         target.generation += 1
         target.pendingPages = [:]
         target.seenCursors = [:]
+        target.listsReading = []
+        target.relistAfter = []
         target.listsInFlight = []
         target.startTimes.append(now())
         let index = target.index
@@ -227,6 +229,7 @@ extension HubRouter {
                         method: "logging/setLevel", params: ["level": .string(level)], purpose: .internalRequest)
                 }
                 startListing(target)
+                resubscribe(target)
             }
         case .list(let kind):
             handleListPage(target, kind: kind, response)
@@ -241,6 +244,11 @@ extension HubRouter {
             if case .error(let error) = response.outcome {
                 log.debug("[\(target.name)] a hub request failed: \(error.message)")
             }
+        case .listen:
+            guard case .number(let lexeme) = id, let hubID = Int(lexeme) else { return }
+            listenEnded(target, id: hubID, response.outcome)
+        case .subscription(let waiters):
+            subscriptionAnswered(target, waiters, response.outcome)
         }
     }
 
@@ -325,7 +333,9 @@ extension HubRouter {
 
     /// Answers every client call still waiting on `target` with an error, at once.
     func failPendingCalls(_ target: TargetSession, because reason: String) {
-        for (_, purpose) in target.drainPending() {
+        let drained = target.drainPending()
+        failSubscriptionWaiters(target, pending: Array(drained.values), because: reason)
+        for (_, purpose) in drained {
             if case .clientCall(let clientID, let exposedName, let timer) = purpose {
                 cancelTimer(timer)
                 respond(
@@ -354,6 +364,7 @@ extension HubRouter {
 
     /// The client cancelled one of its requests: tell the target, and never answer it.
     func cancelClientRequest(_ clientID: RequestID) {
+        closeClientStream(clientID)
         deferred.removeAll { $0.id == clientID }
         cancelApprovalWaits(for: clientID)
         for target in targets {

@@ -51,6 +51,8 @@ final class HubRouter {
     var startupGraceOver = false
     /// In-flight client requests that carried the 2026-07-28 envelope.
     var modernRequests: [RequestID: ModernClientRequest] = [:]
+    /// A modern client's open `subscriptions/listen` streams, by the listen request's id.
+    var clientStreams: [RequestID: ClientStream] = [:]
     /// Seals `requestState` tokens of MRTR approvals; keyed per hub process.
     let requestStateSeal = RequestStateSeal()
     var requestStateLedger = RequestStateLedger()

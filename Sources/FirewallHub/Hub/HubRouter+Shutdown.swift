@@ -63,6 +63,9 @@ extension HubRouter {
             failSubscriptionWaiters(
                 target, pending: Array(drained.values), because: "the hub is shutting down; the request was not run")
             for (hubID, purpose) in drained {
+                if case .listen = purpose {  // the hub ends its own stream, as a client does
+                    target.notify(method: "notifications/cancelled", params: ["requestId": .int(hubID)])
+                }
                 guard case .clientCall(let clientID, let exposedName, let timer) = purpose else { continue }
                 cancelTimer(timer)
                 target.notify(

@@ -37,6 +37,8 @@ extension HubRouter {
         guard let id = target.listenID, params?["_meta"]?[ModernEnvelope.subscriptionIdKey] == .number(String(id))
         else { return }  // an older stream's
         target.listenAcknowledged = true
+        log.debug(
+            "[\(target.name)] acknowledged subscriptions/listen: \(params?["notifications"]?.serialized() ?? "{}")")
         let waiters = target.listenWaiters
         target.listenWaiters = []
         confirm(waiters, error: nil)

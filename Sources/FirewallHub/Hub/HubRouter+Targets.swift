@@ -106,7 +106,7 @@ extension HubRouter {
         target.instructions = discover["instructions"]?.stringValue
         target.serverInfo = discover["_meta"]?[ModernEnvelope.serverInfoKey]
         log.debug("[\(target.name)] speaks 2026-07-28")
-        //LISTEN        openListen(target)
+        openListen(target)
         startListing(target)
     }
 

@@ -84,8 +84,8 @@ extension ServerConfig: CustomStringConvertible, CustomDebugStringConvertible, C
 struct TimeoutConfig: Sendable, Equatable {
     /// 1…86400, default 300.
     var callSeconds: Int = 300
-    /// 1…600, default 30.
-    var startupSeconds: Int = 30
+    /// 1…600, default 60: a first `uvx` run downloads its package before the server answers.
+    var startupSeconds: Int = 60
 
     static let callRange = 1...86400
     static let startupRange = 1...600

@@ -173,4 +173,21 @@ import Testing
         let legacy = try await hub.request("subscriptions/listen", params: ["notifications": [:]])
         #expect(legacy.outcome.errorCode == -32601)
     }
+
+    @Test func aClientHoldsAtMost64Streams() async throws {
+        let fixture = try HubFixture(servers: [("payments", "demo-payments", [], ["default": "allow"])])
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        let params: JSONValue = ["notifications": ["toolsListChanged": true], "_meta": Self.envelope()]
+        for i in 0..<64 {
+            hub.send(["jsonrpc": "2.0", "id": .string("s\(i)"), "method": "subscriptions/listen", "params": params])
+        }
+        for _ in 0..<64 { _ = try await nextNotification(hub, "notifications/subscriptions/acknowledged") }
+        let more = try await hub.request("subscriptions/listen", params: params)
+        #expect(more.outcome.errorCode == -32603)
+        hub.notify("notifications/cancelled", params: ["requestId": "s0"])
+        hub.send(["jsonrpc": "2.0", "id": "again", "method": "subscriptions/listen", "params": params])
+        let ack = try await nextNotification(hub, "notifications/subscriptions/acknowledged")
+        #expect(ack.params?["_meta"]?["io.modelcontextprotocol/subscriptionId"] == "again")
+    }
 }

@@ -6,6 +6,9 @@ import MCPWire
 /// listen request's id in each message's `_meta`, ends when the client cancels it, and is closed
 /// gracefully (its result) when the hub shuts down.
 extension HubRouter {
+    /// Open streams a client may hold at once.
+    static let maxClientStreams = 64
+
     func handleClientListen(_ request: JSONRPCMessage.Request) {
         guard isModern(request.id) else {
             respond(
@@ -20,6 +23,13 @@ extension HubRouter {
             stream = try ClientStream.parse(request.params)
         } catch {
             respond(request.id, error: error)
+            return
+        }
+        guard clientStreams.count < Self.maxClientStreams else {
+            respond(
+                request.id,
+                error: .internalError(
+                    "too many subscriptions/listen streams (\(Self.maxClientStreams)); cancel one first"))
             return
         }
         // Only URIs a server behind the hub offers, and its resource policy allows, are honoured.

@@ -24,6 +24,11 @@ from mcp import Client, StdioServerParameters, types
 from mcp.client.subscriptions import ListenNotSupportedError
 from mcp.shared.exceptions import MCPError
 
+try:
+    BaseExceptionGroup
+except NameError:  # Python 3.10: anyio's backport
+    from exceptiongroup import BaseExceptionGroup
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODES = ["legacy", "auto", "2026-07-28"]
 WAIT = 60.0  # generous: a condition wait, never a timing assumption
@@ -303,8 +308,8 @@ async def resource_updated(client, view, rec):
     if modern:
         async with client.listen(resource_subscriptions=[uri]) as sub:
             await client.call_tool(view.exposed("touch_note"), {"title": "beta", "text": "changed"})
-            async for event in sub:
-                return {"updated": getattr(event, "uri", None)}
+            event = await asyncio.wait_for(sub.__anext__(), WAIT)
+            return {"updated": getattr(event, "uri", None)}
     await client.subscribe_resource(uri)
     await client.call_tool(view.exposed("touch_note"), {"title": "beta", "text": "changed"})
     await wait_for(rec.update_seen)

@@ -54,8 +54,8 @@ extension HubRouter {
             target.listenRefused = true
             log.server(
                 target.name,
-                "subscriptions/listen failed: \(error.message) (code \(error.code)); its list changes and "
-                    + "resource updates cannot reach the client")
+                "subscriptions/listen failed: \(error.message) (code \(error.code)); only the list changes and "
+                    + "resource updates it sends unasked can reach the client")
             let waiters = target.listenWaiters
             target.listenWaiters = []
             confirm(waiters, error: listenRefusedError(target))

@@ -130,6 +130,11 @@ public struct ToolContext: Sendable {
     public func resourceListChanged() {
         call?.outlet.notify("notifications/resources/list_changed", nil)
     }
+
+    /// Sends any notification as it is, declared or not (fixtures that behave like other servers).
+    public func sendNotification(_ method: String, _ params: JSONObject? = nil) {
+        call?.outlet.notify(method, params)
+    }
 }
 
 /// Why `ToolContext.ask` got no answer.

@@ -28,6 +28,12 @@ private let usage = """
                                   answering (the hub's writes to it then fill the pipe; not with --slow-ms)
       --spawn-stubborn-grandchild start `sh -c "trap '' TERM; sleep 1000"` (inheriting stdio) at start-up
       --announce-pid              write "<name>: pid <pid>" on stderr at start-up
+      --log-undeclared            each call sends notifications/message at debug, info and warning,
+                                  without declaring logging and whatever logging/setLevel said (as the
+                                  official SDK's servers do)
+      --dual-era                  speak both eras as the official Python SDK does: the first request
+                                  decides the process's era (initialize: legacy; a request with the
+                                  2026-07-28 envelope: modern, and initialize is then refused with -32022)
       --answer-style STYLE        spell every message it writes another way: valid ones (reordered,
                                   escaped-keys, unicode-escapes, extra-member, line-breaks) or, in tool results only,
                                   broken ones (bad-utf8, lone-surrogate, duplicate-key)
@@ -51,6 +57,8 @@ private struct FixtureConfig {
     var spawnStubbornGrandchild = false
     var announcePID = false
     var answerStyle: FixtureAnswerStyle?
+    var dualEra = false
+    var logUndeclared = false
 
     static func parse(_ arguments: [String]) -> FixtureConfig {
         var config = FixtureConfig()
@@ -86,6 +94,8 @@ private struct FixtureConfig {
             case "--stop-reading-on": config.stopReadingOn.insert(value(flag))
             case "--spawn-stubborn-grandchild": config.spawnStubbornGrandchild = true
             case "--announce-pid": config.announcePID = true
+            case "--dual-era": config.dualEra = true
+            case "--log-undeclared": config.logUndeclared = true
             case "--answer-style":
                 let name = value(flag)
                 guard let style = FixtureAnswerStyle(rawValue: name) else { fail("unknown --answer-style \(name)") }
@@ -148,6 +158,13 @@ private enum FixtureTools {
             outputSchema: DemoTool.echoOutputSchema
         ) { arguments, context in
             if let stop = misbehave(config, context) { return stop }
+            if config.logUndeclared {
+                for level in ["debug", "info", "warning"] {
+                    context.sendNotification(
+                        "notifications/message",
+                        ["level": .string(level), "logger": "fixture", "data": .string("\(name) at \(level)")])
+                }
+            }
             return DemoTool.echoResult(arguments)
         }
     }
@@ -247,7 +264,7 @@ private let initialize: DemoServer.Options.InitializeBehavior =
 private let answerRewrite: (@Sendable ([UInt8]) -> [UInt8])? =
     if let style = config.answerStyle { { @Sendable line in style.rewrite(line) } } else { nil }
 
-DemoServer(
+private let legacyServer = DemoServer(
     name: config.name,
     version: "0.0.0-fixture",
     instructions: config.evil ? FixtureTools.injection : nil,
@@ -257,5 +274,12 @@ DemoServer(
         stdoutNoiseLine: config.garbageStdout ? "this is not json" : nil,
         concurrentToolCalls: config.slowMilliseconds != nil,
         logEachMessage: config.stderrNoise,
-        rewriteEachLine: answerRewrite)
-).run()
+        rewriteEachLine: answerRewrite))
+
+if config.dualEra {
+    DualEraDemoServer(
+        legacy: legacyServer,
+        modern: ModernDemoServer(name: config.name, version: "0.0.0-fixture", tools: FixtureTools.all(config))
+    ).run()
+}
+legacyServer.run()

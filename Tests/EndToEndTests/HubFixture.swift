@@ -11,10 +11,11 @@ struct HubFixture {
 
     /// `servers` maps a server name to its hub.json entry (without `command` for demo servers,
     /// which is filled in from `binary`).
-    /// `env` adds variables to a server's `env`, by server name.
+    /// `env` adds variables to a server's `env`, by server name; `serverKeys` adds other keys of a
+    /// server's entry (`protocol`, `timeouts`, …).
     init(
         servers: [(name: String, binary: String, args: [String], policy: JSONValue?)], extra: JSONObject = JSONObject(),
-        env: [String: [String: String]] = [:]
+        env: [String: [String: String]] = [:], serverKeys: [String: JSONObject] = [:]
     ) throws {
         directory = try TempFiles.directory()
         var serversObject = JSONObject()
@@ -29,6 +30,7 @@ struct HubFixture {
             for (key, value) in env[server.name] ?? [:] { serverEnv[key] = .string(value) }
             entry["env"] = .object(serverEnv)
             if let policy = server.policy { entry["policy"] = policy }
+            for member in serverKeys[server.name] ?? [:] { entry[member.key] = member.value }
             serversObject[server.name] = .object(entry)
         }
         var root = JSONObject()

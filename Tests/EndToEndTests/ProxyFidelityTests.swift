@@ -269,20 +269,72 @@ import Testing
 
 /// A server that is slow to start does not hold the client up for more than the hub's start-up grace.
 @Suite struct SlowStartTests {
-    @Test func theClientIsServedAfterTheGraceAndHearsOfTheLateServer() async throws {
+    /// A server held behind a gate file (created by `open`), next to a fast one.
+    private static func gated() throws -> (fixture: HubFixture, open: () throws -> Void) {
+        let gate = try TempFiles.directory().appendingPathComponent("go")
+        let payments = Binaries.url("demo-payments").path
         let fixture = try HubFixture(
             servers: [
-                ("slow", "demo-payments", [], ["default": "allow"]),
+                (
+                    "slow", "/bin/sh",
+                    ["-c", "while [ ! -e \"$0\" ]; do sleep 0.1; done; exec \"$1\"", gate.path, payments],
+                    ["default": "allow"]
+                ),
                 ("notes", "demo-notes", [], ["default": "allow"]),
-            ], extra: ["timeouts": ["startup_seconds": 60]], env: ["slow": ["DEMO_STARTUP_DELAY_MS": "25000"]])
+            ], extra: ["timeouts": ["startup_seconds": 120]])
+        return (fixture, { try Data().write(to: gate) })
+    }
+
+    /// A modern client's `server/discover` is answered at once (clients probe with a short time-out);
+    /// its first tools/list waits for the grace; the late server arrives on its listen stream.
+    @Test func aModernClientIsAnsweredAtOnceAndHearsOfTheLateServerOnItsStream() async throws {
+        let (fixture, open) = try Self.gated()
         let hub = try fixture.launchHub()
         defer { hub.terminate() }
-        // No wall-clock bound (CI machines are loaded): the proof is that the answers below come while
-        // the slow server is still starting — its tools are not there yet, and arrive by list_changed.
+        let meta: JSONValue = [
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": [:],
+        ]
+        let discover = try await hub.call("server/discover", params: ["_meta": meta])
+        #expect(discover["capabilities"]?["tools"]?["listChanged"] == true)
+        let early = try await hub.call("tools/list", params: ["_meta": meta])["tools"]?.arrayValue ?? []
+        #expect(early.contains { $0["name"] == "notes.list_notes" })
+        #expect(!early.contains { $0["name"] == "slow.get_balance" })
+        hub.send([
+            "jsonrpc": "2.0", "id": "listen-1", "method": "subscriptions/listen",
+            "params": ["notifications": ["toolsListChanged": true], "_meta": meta],
+        ])
+        while true {
+            if case .notification(let n) = try await hub.nextMessage(timeout: .seconds(60)),
+                n.method == "notifications/subscriptions/acknowledged"
+            {
+                break
+            }
+        }
+        try open()
+        while true {
+            if case .notification(let n) = try await hub.nextMessage(timeout: .seconds(60)),
+                n.method == "notifications/tools/list_changed"
+            {
+                #expect(n.params?["_meta"]?["io.modelcontextprotocol/subscriptionId"] == "listen-1")
+                break
+            }
+        }
+        let late = try await hub.call("tools/list", params: ["_meta": meta])["tools"]?.arrayValue ?? []
+        #expect(late.contains { $0["name"] == "slow.get_balance" })
+    }
+
+    /// The slow server is held behind a gate file that the test creates only after the client has been
+    /// answered: the answer can only have come from the grace, whatever the machine's load.
+    @Test func theClientIsServedAfterTheGraceAndHearsOfTheLateServer() async throws {
+        let (fixture, open) = try Self.gated()
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
         _ = try await hub.initialize(capabilities: [:])
         let early = try await hub.call("tools/list")["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         #expect(early.contains("notes.list_notes"))
         #expect(!early.contains("slow.get_balance"))
+        try open()
         while true {
             if case .notification(let n) = try await hub.nextMessage(timeout: .seconds(60)),
                 n.method == "notifications/tools/list_changed"

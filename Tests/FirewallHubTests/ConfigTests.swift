@@ -114,7 +114,7 @@ private func removeDirectory(_ path: String) { try? FileManager.default.removeIt
         #expect(config.naming.separator == nil)
         #expect(config.naming.maxLength == 64)
         #expect(config.naming.dotlessClients == nil)
-        #expect(config.timeouts == TimeoutConfig(callSeconds: 300, startupSeconds: 30))
+        #expect(config.timeouts == TimeoutConfig(callSeconds: 300, startupSeconds: 60))
         let server = try #require(config.servers.first)
         #expect(server.args.isEmpty && server.env.isEmpty && server.cwd == nil && server.approval == nil)
         #expect(server.policy == PolicyConfig())
@@ -489,7 +489,7 @@ private func removeDirectory(_ path: String) { try? FileManager.default.removeIt
             """#
         let config = try parseConfig(text)
         #expect(config.servers[0].timeouts == TimeoutConfig(callSeconds: 100, startupSeconds: 5))
-        #expect(config.servers[1].timeouts == TimeoutConfig(callSeconds: 100, startupSeconds: 30))
+        #expect(config.servers[1].timeouts == TimeoutConfig(callSeconds: 100, startupSeconds: 60))
         var expected = ApprovalOverrides()
         expected.fallback = .deny
         #expect(config.servers[0].approval == expected)

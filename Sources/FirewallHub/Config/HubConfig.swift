@@ -43,13 +43,18 @@ struct ServerConfig: Sendable, Equatable {
     var approval: ApprovalOverrides?
     /// Per-server timeouts merged over the global ones.
     var timeouts: TimeoutConfig
-    /// `protocol`: how to open the session. `auto` probes with `server/discover` and falls back to
-    /// `initialize`; `legacy` skips the probe (for servers that mishandle an unknown first request).
+    /// `protocol`: how to open the session (see HubRouter+Targets).
     var protocolMode: ProtocolMode = .auto
 
     enum ProtocolMode: String, Sendable, CaseIterable {
+        /// `initialize` first (legacy and dual-era servers get the full legacy session); a server that
+        /// refuses it with an error is opened with `server/discover` (modern-only servers).
         case auto
+        /// `initialize` only.
         case legacy
+        /// `server/discover` first; a server that answers it with an error that does not name
+        /// 2026-07-28 is opened with `initialize`.
+        case modern
     }
 }
 
@@ -79,8 +84,8 @@ extension ServerConfig: CustomStringConvertible, CustomDebugStringConvertible, C
 struct TimeoutConfig: Sendable, Equatable {
     /// 1…86400, default 300.
     var callSeconds: Int = 300
-    /// 1…600, default 30.
-    var startupSeconds: Int = 30
+    /// 1…600, default 60: a first `uvx` run downloads its package before the server answers.
+    var startupSeconds: Int = 60
 
     static let callRange = 1...86400
     static let startupRange = 1...600

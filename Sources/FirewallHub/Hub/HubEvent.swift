@@ -28,8 +28,8 @@ enum TimerPurpose: Sendable {
     case startup(target: Int, generation: Int)
     /// The client has waited long enough for slow targets: answer with the ones that are ready.
     case startupGrace
-    /// The `server/discover` probe of a target went unanswered: it is legacy.
-    case probe(target: Int, generation: Int)
+    /// `tools`: some target has been starting for a while; say which.
+    case startupNotice
     case call(target: Int, hubID: Int)
     case shutdownGrace
     /// An exited target's restart, delayed by the restart backoff.

@@ -218,7 +218,8 @@ extension HubRouter {
         let hubID = target.send(
             method: bridge.method, params: params,
             purpose: .clientCall(clientID: bridge.clientID, exposedName: bridge.label, timer: nil),
-            clientCapabilities: bridgeableCapabilities(forCapabilities: clientCapabilities))
+            clientCapabilities: bridgeableCapabilities(forCapabilities: clientCapabilities),
+            logLevel: targetLogLevel(for: bridge.clientID))
         target.forwardedParams[hubID] = (bridge.method, bridge.params)
         target.setTimer(
             startTimer(after: Double(target.config.timeouts.callSeconds), .call(target: target.index, hubID: hubID)),

@@ -42,7 +42,10 @@ extension HubRouter {
         }
         // Everything else answers from the merged state: it waits for the first start-up (the
         // `initialize` answer declares the merged capabilities), and a call waits for its target's restart.
-        if !startupAnswered || (request.method == "tools/call" && restartingTarget(for: request) != nil) {
+        // `server/discover` does not wait: clients probe with a short time-out (the official SDK's is
+        // 10 s, as long as the grace), and while targets start it declares all they might bring.
+        let waitsForStartup = !startupAnswered && request.method != ModernMethods.discover
+        if waitsForStartup || (request.method == "tools/call" && restartingTarget(for: request) != nil) {
             deferred.append(request)
             return
         }
@@ -59,6 +62,7 @@ extension HubRouter {
         case "resources/read", "resources/subscribe", "resources/unsubscribe": handleResourceRequest(request)
         case "completion/complete": handleCompletion(request)
         case "logging/setLevel": handleSetLevel(request)
+        case ModernMethods.subscriptionsListen: handleClientListen(request)
         default:
             if let kind = ListKind(method: request.method) {
                 handleListRequest(kind, request)
@@ -74,7 +78,7 @@ extension HubRouter {
         "prompts/list": "prompts", "prompts/get": "prompts",
         "resources/list": "resources", "resources/templates/list": "resources", "resources/read": "resources",
         "resources/subscribe": "resources", "resources/unsubscribe": "resources",
-        "completion/complete": "completions", "logging/setLevel": "logging",
+        "completion/complete": "completions", "logging/setLevel": "logging", "subscriptions/listen": "",
     ]
 
     func handleClientNotification(_ notification: JSONRPCMessage.Notification) {

@@ -15,7 +15,15 @@ extension HubRouter {
         }
     }
 
+    /// Asks for a page of a list; a new read of a list being read waits for that read to end (two reads
+    /// at once would mix their pages).
     func requestList(_ target: TargetSession, _ kind: ListKind, cursor: String?) {
+        if cursor == nil {
+            guard target.listsReading.insert(kind).inserted else {
+                target.relistAfter.insert(kind)
+                return
+            }
+        }
         target.send(method: kind.method, params: cursor.map { ["cursor": .string($0)] }, purpose: .list(kind))
     }
 
@@ -24,7 +32,8 @@ extension HubRouter {
         switch response.outcome {
         case .error(let error):
             // A target may answer -32601 for a list it does not have; it is still usable without it.
-            log.server(target.name, "\(kind.method) failed: \(error.message) (code \(error.code)); listing none")
+            let text = "\(kind.method) failed: \(error.message) (code \(error.code)); listing none"
+            if target.offers(kind) { log.server(target.name, text) } else { log.debug("[\(target.name)] " + text) }
         case .result(let result):
             for item in result[kind.resultKey]?.arrayValue ?? [] {
                 if let object = item.objectValue { target.pendingPages[kind, default: []].append(object) }
@@ -39,6 +48,10 @@ extension HubRouter {
         }
         let items = target.pendingPages.removeValue(forKey: kind) ?? []
         target.seenCursors[kind] = nil
+        target.listsReading.remove(kind)
+        defer {
+            if target.relistAfter.remove(kind) != nil { requestList(target, kind, cursor: nil) }
+        }
         let changed = (target.lists[kind] ?? []) != items
         target.lists[kind] = items
         guard target.state == .listing else {
@@ -68,14 +81,17 @@ extension HubRouter {
     }
 
     /// A target said one of its lists changed: read it again (the client hears of it once the new
-    /// list differs from the old).
+    /// list differs from the old). Whether or not the target declared `listChanged`, or the list's
+    /// capability at all: servers send these without declaring them.
     func relist(_ target: TargetSession, _ kinds: [ListKind]) {
         guard target.state == .ready else { return }
-        for kind in kinds where target.offers(kind) { requestList(target, kind, cursor: nil) }
+        for kind in kinds { requestList(target, kind, cursor: nil) }
     }
 
-    /// Tells the client a merged list changed, if the hub declared `listChanged` for it.
+    /// Tells the client a merged list changed: an initialized client if the hub declared `listChanged`
+    /// for it, and a modern client's listen streams that asked for it.
     func notifyListChanged(_ kind: ListKind) {
+        notifyStreams(kind)
         guard clientInitialized, declaredCapabilities[kind.capability]?["listChanged"] == .bool(true) else { return }
         sendToClient(.notification(.init(method: kind.listChangedMethod)))
     }

@@ -55,15 +55,11 @@ extension HubRouter {
         respond(request.id, result: .object(result))
     }
 
-    /// The merged capabilities as a modern client may use them: without `listChanged` and `subscribe`
-    /// (the hub offers no `subscriptions/listen` stream) and without the deprecated `logging`.
+    /// The merged capabilities as a modern client may use them: list changes and resource
+    /// subscriptions come on the hub's `subscriptions/listen` streams (HubRouter+Listen); log messages
+    /// follow each request's `_meta` log level.
     func modernCapabilities() -> JSONObject {
-        var capabilities = mergedCapabilities()
-        capabilities["logging"] = nil
-        for key in ["tools", "prompts", "resources"] where capabilities[key] != nil {
-            capabilities[key] = .object(JSONObject())
-        }
-        return capabilities
+        mergedCapabilities()
     }
 
     /// The capabilities of the client that sent `request`: its envelope's, or its `initialize`'s.

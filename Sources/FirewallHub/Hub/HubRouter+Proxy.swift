@@ -11,7 +11,9 @@ extension HubRouter {
         ["elicitation": ["form": [:]], "sampling": [:], "roots": [:]]
     }
 
-    /// The hub's capabilities for the client: tools always; the rest when some ready target has them.
+    /// The hub's capabilities for the client: tools and logging always (a target's log messages are
+    /// passed on whether or not it declared `logging`, as the official SDK's servers do not); the rest
+    /// when some ready target has them.
     func mergedCapabilities() -> JSONObject {
         if !allSettled {
             // Some target is still starting: declare everything it might bring (lists may be empty).
@@ -22,14 +24,13 @@ extension HubRouter {
         }
         let ready = targets.filter { $0.state == .ready }
         func any(_ key: String) -> Bool { ready.contains { $0.capabilities?[key] != nil } }
-        var capabilities: JSONObject = ["tools": ["listChanged": true]]
+        var capabilities: JSONObject = ["tools": ["listChanged": true], "logging": [:]]
         if any("prompts") { capabilities["prompts"] = ["listChanged": true] }
         if any("resources") {
             let subscribe = ready.contains { $0.capabilities?["resources"]?["subscribe"] == .bool(true) }
             capabilities["resources"] = ["subscribe": .bool(subscribe), "listChanged": true]
         }
         if any("completions") { capabilities["completions"] = [:] }
-        if any("logging") { capabilities["logging"] = [:] }
         return capabilities
     }
 
@@ -68,7 +69,7 @@ extension HubRouter {
         } else {
             hubID = target.send(
                 method: method, params: params, purpose: purpose,
-                clientCapabilities: bridgeableCapabilities(for: request))
+                clientCapabilities: bridgeableCapabilities(for: request), logLevel: targetLogLevel(for: request.id))
         }
         target.forwardedParams[hubID] = (method, params)
         if let clientToken, case .string(let hubToken)? = params["_meta"]?["progressToken"] {
@@ -129,7 +130,11 @@ extension HubRouter {
         }
         guard let target = readyTarget(owner.server, for: request, label: uri) else { return }
         params["uri"] = .string(owner.uri)
-        forwardRequest(request, method: request.method, params: params, to: target, label: uri)
+        if request.method == "resources/read" {
+            forwardRequest(request, method: request.method, params: params, to: target, label: uri)
+        } else {
+            handleSubscriptionRequest(request, target: target, uri: owner.uri, params: params, label: uri)
+        }
     }
 
     func handleCompletion(_ request: JSONRPCMessage.Request) {
@@ -179,7 +184,44 @@ extension HubRouter {
         respond(request.id, result: .object(JSONObject()))
     }
 
+    // MARK: - Log levels
+
+    /// The `_meta` log level of a request to a modern target for the client request `clientID`: a modern
+    /// client's own (none: no log messages, as the spec says); for a legacy client the level of its
+    /// `logging/setLevel`, or every level until it sets one (what a legacy server sends it directly).
+    func targetLogLevel(for clientID: RequestID) -> String? {
+        if let modern = modernRequests[clientID] { return modern.envelope.logLevel }
+        return clientLogLevel ?? Self.logLevels[0]
+    }
+
+    /// Whether a target's `notifications/message` at `level` reaches the client. The hub filters by
+    /// level itself, because servers may ignore `logging/setLevel` (the official SDK's servers do not
+    /// declare `logging` and send every level): a legacy client gets messages at or above the level it
+    /// set (every one until it sets one); a modern client only while a request of its that asked for
+    /// log messages runs on that target, at or above the level that request asked for.
+    func forwardsLog(from target: TargetSession, level: String?) -> Bool {
+        let rank = level.flatMap { Self.logLevels.firstIndex(of: $0) }
+        func admits(_ threshold: String?) -> Bool {
+            guard let threshold, let floor = Self.logLevels.firstIndex(of: threshold) else { return false }
+            return floor == 0 || (rank ?? -1) >= floor
+        }
+        if clientInitialized, admits(clientLogLevel ?? Self.logLevels[0]) { return true }
+        return target.pending.values.contains { purpose in
+            guard case .clientCall(let clientID, _, _) = purpose, let modern = modernRequests[clientID] else {
+                return false
+            }
+            return admits(modern.envelope.logLevel)
+        }
+    }
+
     // MARK: - From targets
+
+    /// A notification's `_meta` without the target's subscription id (meaningless to the client).
+    static func withoutSubscriptionID(_ meta: JSONValue?) -> JSONValue? {
+        guard var object = meta?.objectValue else { return meta }
+        object[ModernEnvelope.subscriptionIdKey] = nil
+        return object.isEmpty ? nil : .object(object)
+    }
 
     func handleTargetNotification(_ target: TargetSession, _ notification: JSONRPCMessage.Notification) {
         switch notification.method {
@@ -193,14 +235,22 @@ extension HubRouter {
             params["progressToken"] = mapping.clientToken
             sendToClient(.notification(.init(method: notification.method, params: params)))
         case "notifications/message":
-            guard declaredCapabilities["logging"] != nil, var params = notification.params else { return }
+            guard var params = notification.params, forwardsLog(from: target, level: params["level"]?.stringValue)
+            else { return }
             let logger = params["logger"]?.stringValue.map { "\(target.name)/\($0)" } ?? target.name
             params["logger"] = .string(logger)
             sendToClient(.notification(.init(method: notification.method, params: params)))
         case "notifications/resources/updated":
             guard var params = notification.params, case .string(let uri)? = params["uri"] else { return }
-            params["uri"] = .string(resourceMap.exposedURI(server: target.name, uri: uri))
-            sendToClient(.notification(.init(method: notification.method, params: params)))
+            // A modern target's stream is the hub's: what nobody holds any more is not passed on.
+            if target.era == .modern, target.subscriptionHolders[uri] == nil { return }
+            let exposed = resourceMap.exposedURI(server: target.name, uri: uri)
+            params["uri"] = .string(exposed)
+            params["_meta"] = Self.withoutSubscriptionID(params["_meta"])
+            notifyStreams(resourceUpdated: exposed, params: params)
+            if clientInitialized { sendToClient(.notification(.init(method: notification.method, params: params))) }
+        case "notifications/subscriptions/acknowledged":
+            listenAcknowledged(target, notification.params)
         case "notifications/cancelled":
             // The target withdrew a request it had sent the client.
             guard let id = notification.params?["requestId"].flatMap(RequestID.init(json:)),

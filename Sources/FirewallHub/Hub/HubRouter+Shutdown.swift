@@ -57,8 +57,15 @@ extension HubRouter {
                     code: JSONRPCError.targetUnavailableCode,
                     message: "the hub is shutting down; the request was not run"))
         }
+        closeClientStreams()
         for target in targets {
-            for (hubID, purpose) in target.drainPending() {
+            let drained = target.drainPending()
+            failSubscriptionWaiters(
+                target, pending: Array(drained.values), because: "the hub is shutting down; the request was not run")
+            for (hubID, purpose) in drained {
+                if case .listen = purpose {  // the hub ends its own stream, as a client does
+                    target.notify(method: "notifications/cancelled", params: ["requestId": .int(hubID)])
+                }
                 guard case .clientCall(let clientID, let exposedName, let timer) = purpose else { continue }
                 cancelTimer(timer)
                 target.notify(

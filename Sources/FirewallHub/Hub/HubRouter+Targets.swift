@@ -4,14 +4,29 @@ import MCPWire
 extension HubRouter {
     func startAllTargets() {
         for target in targets { startTarget(target) }
-        if mode == .serve { _ = startTimer(after: Self.startupGraceSeconds, .startupGrace) }
+        switch mode {
+        case .serve: _ = startTimer(after: Self.startupGraceSeconds, .startupGrace)
+        case .listTools: _ = startTimer(after: Self.startupNoticeSeconds, .startupNotice)
+        }
         releaseDeferredIfSettled()
+    }
+
+    /// `tools`: after this long, name the servers still starting (a first `uvx` run can take 30 s).
+    static let startupNoticeSeconds = 2.0
+
+    func announceSlowStarts() {
+        let waiting = targets.filter { !$0.state.isSettled }
+        guard !waiting.isEmpty else { return }
+        let names = waiting.map { "\($0.name) (up to \($0.config.timeouts.startupSeconds) s)" }
+        log.info("waiting for " + names.joined(separator: ", ") + " to start (timeouts.startup_seconds)")
     }
 
     func startTarget(_ target: TargetSession) {
         target.generation += 1
         target.pendingPages = [:]
         target.seenCursors = [:]
+        target.listsReading = []
+        target.relistAfter = []
         target.listsInFlight = []
         target.startTimes.append(now())
         let index = target.index
@@ -35,40 +50,98 @@ extension HubRouter {
         target.startupTimer = startTimer(
             after: Double(target.config.timeouts.startupSeconds), .startup(target: index, generation: generation))
         target.era = .legacy
-        if target.config.protocolMode == .legacy {
-            sendInitialize(target)
+        target.openingRefusal = nil
+        if target.config.protocolMode == .modern {
+            sendDiscover(target)
         } else {
-            probe(target)
+            sendInitialize(target)
         }
     }
 
-    /// The 2026-07-28 stdio probe: `server/discover` first. A `DiscoverResult` naming 2026-07-28 (or a
-    /// -32022 that lists it) means modern; any other answer, or none within the probe time, means
-    /// legacy, and the hub falls back to `initialize`.
-    func probe(_ target: TargetSession) {
+    // MARK: - Opening a session: which era
+    //
+    // `auto` sends `initialize` first. Legacy and dual-era servers then get the full legacy session
+    // (their own requests to the client, logging, list_changed), which keeps every feature a dual-era
+    // server has: the official Python SDK commits a process to the era of its first request, and in
+    // 2026-07-28 its `ctx.elicit` has no way to reach the client. A server that refuses `initialize`
+    // with an error (a modern-only server answers -32022) is then opened with `server/discover` on the
+    // same process. No timer decides the era: a slow server has until `timeouts.startup_seconds` to
+    // answer, so an answer can never arrive after the hub has moved on to the other opening.
+
+    /// `server/discover` with the hub's envelope (the target is not modern until it answers).
+    func sendDiscover(_ target: TargetSession) {
         let meta = ModernEnvelope.meta(
             protocolVersion: ModernEnvelope.modernVersions[0], clientCapabilities: [:],
             clientInfo: Self.hubServerInfo)
         target.send(method: ModernMethods.discover, params: ["_meta": .object(meta)], purpose: .discover)
-        let seconds = min(3.0, Double(target.config.timeouts.startupSeconds) / 3)
-        target.probeTimer = startTimer(after: seconds, .probe(target: target.index, generation: target.generation))
     }
 
-    func probeEnded(_ target: TargetSession, modern discover: JSONObject?) {
-        guard target.state == .initializing, target.probeTimer != nil else { return }  // decided already
-        cancelTimer(target.probeTimer)
-        target.probeTimer = nil
-        guard let discover else {
-            log.debug("[\(target.name)] no 2026-07-28 answer to server/discover; using initialize")
-            sendInitialize(target)
-            return
+    /// The answer to `server/discover`: a `DiscoverResult` naming 2026-07-28 (or a -32022 that lists
+    /// it) opens a modern session; anything else refuses this opening.
+    private func handleDiscoverAnswer(_ target: TargetSession, _ outcome: JSONRPCMessage.Response.Outcome) {
+        let modern = ModernEnvelope.modernVersions[0]
+        switch outcome {
+        case .result(let result):
+            guard result["supportedVersions"]?.arrayValue?.contains(.string(modern)) == true,
+                let discover = result.objectValue
+            else {
+                openingRefused(target, method: ModernMethods.discover, "its DiscoverResult does not list \(modern)")
+                return
+            }
+            becomeModern(target, discover: discover)
+        case .error(let error):
+            if error.code == JSONRPCError.unsupportedProtocolVersionCode,
+                error.data?["supported"]?.arrayValue?.contains(.string(modern)) == true
+            {
+                becomeModern(target, discover: ["capabilities": ["tools": [:]]])
+                return
+            }
+            openingRefused(target, method: ModernMethods.discover, "\(error.message) (code \(error.code))")
         }
+    }
+
+    private func becomeModern(_ target: TargetSession, discover: JSONObject) {
         target.era = .modern
         target.capabilities = discover["capabilities"]?.objectValue ?? ["tools": [:]]
         target.instructions = discover["instructions"]?.stringValue
         target.serverInfo = discover["_meta"]?[ModernEnvelope.serverInfoKey]
         log.debug("[\(target.name)] speaks 2026-07-28")
+        openListen(target)
         startListing(target)
+    }
+
+    /// The target refused an opening request. `auto` then tries `server/discover` after a refused
+    /// `initialize`, `modern` tries `initialize` after a refused `server/discover`; a second refusal,
+    /// or the first under `legacy`, fails the start-up with both reasons.
+    private func openingRefused(_ target: TargetSession, method: String, _ reason: String) {
+        let text = "\(method) failed: \(reason)"
+        if let first = target.openingRefusal {
+            failTarget(target, reason: first + "; then " + text)
+            return
+        }
+        target.openingRefusal = text
+        switch (target.config.protocolMode, method) {
+        case (.auto, "initialize"):
+            log.debug("[\(target.name)] refused initialize (\(reason)); opening it with server/discover")
+            sendDiscover(target)
+        case (.modern, ModernMethods.discover):
+            log.debug("[\(target.name)] refused server/discover (\(reason)); opening it with initialize")
+            sendInitialize(target)
+        default:
+            failTarget(target, reason: text)
+        }
+    }
+
+    /// The opening request still unanswered, for the start-up time-out message.
+    func openingRequestInFlight(_ target: TargetSession) -> String? {
+        for purpose in target.pending.values {
+            switch purpose {
+            case .initialize: return "initialize"
+            case .discover: return ModernMethods.discover
+            default: continue
+            }
+        }
+        return nil
     }
 
     func sendInitialize(_ target: TargetSession) {
@@ -139,27 +212,13 @@ extension HubRouter {
         }
         switch purpose {
         case .discover:
-            var modern: JSONObject?
-            switch response.outcome {
-            case .result(let result):
-                if result["supportedVersions"]?.arrayValue?.contains(.string(ModernEnvelope.modernVersions[0])) == true
-                {
-                    modern = result.objectValue
-                }
-            case .error(let error):
-                if error.code == JSONRPCError.unsupportedProtocolVersionCode,
-                    error.data?["supported"]?.arrayValue?.contains(.string(ModernEnvelope.modernVersions[0])) == true
-                {
-                    modern = ["capabilities": ["tools": [:]]]
-                }
-            }
-            probeEnded(target, modern: modern)
+            handleDiscoverAnswer(target, response.outcome)
         case .bridged(let nonce):
             stashBridgedAnswer(nonce, response.outcome)
         case .initialize:
             switch response.outcome {
             case .error(let error):
-                failTarget(target, reason: "initialize failed: \(error.message) (code \(error.code))")
+                openingRefused(target, method: "initialize", "\(error.message) (code \(error.code))")
             case .result(let result):
                 target.serverInfo = result["serverInfo"]
                 target.instructions = result["instructions"]?.stringValue
@@ -170,6 +229,7 @@ extension HubRouter {
                         method: "logging/setLevel", params: ["level": .string(level)], purpose: .internalRequest)
                 }
                 startListing(target)
+                resubscribe(target)
             }
         case .list(let kind):
             handleListPage(target, kind: kind, response)
@@ -184,6 +244,11 @@ extension HubRouter {
             if case .error(let error) = response.outcome {
                 log.debug("[\(target.name)] a hub request failed: \(error.message)")
             }
+        case .listen:
+            guard case .number(let lexeme) = id, let hubID = Int(lexeme) else { return }
+            listenEnded(target, id: hubID, response.outcome)
+        case .subscription(let waiters):
+            subscriptionAnswered(target, waiters, response.outcome)
         }
     }
 
@@ -268,7 +333,9 @@ extension HubRouter {
 
     /// Answers every client call still waiting on `target` with an error, at once.
     func failPendingCalls(_ target: TargetSession, because reason: String) {
-        for (_, purpose) in target.drainPending() {
+        let drained = target.drainPending()
+        failSubscriptionWaiters(target, pending: Array(drained.values), because: reason)
+        for (_, purpose) in drained {
             if case .clientCall(let clientID, let exposedName, let timer) = purpose {
                 cancelTimer(timer)
                 respond(
@@ -297,6 +364,7 @@ extension HubRouter {
 
     /// The client cancelled one of its requests: tell the target, and never answer it.
     func cancelClientRequest(_ clientID: RequestID) {
+        closeClientStream(clientID)
         deferred.removeAll { $0.id == clientID }
         cancelApprovalWaits(for: clientID)
         for target in targets {

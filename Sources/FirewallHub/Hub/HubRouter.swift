@@ -51,6 +51,8 @@ final class HubRouter {
     var startupGraceOver = false
     /// In-flight client requests that carried the 2026-07-28 envelope.
     var modernRequests: [RequestID: ModernClientRequest] = [:]
+    /// A modern client's open `subscriptions/listen` streams, by the listen request's id.
+    var clientStreams: [RequestID: ClientStream] = [:]
     /// Seals `requestState` tokens of MRTR approvals; keyed per hub process.
     let requestStateSeal = RequestStateSeal()
     var requestStateLedger = RequestStateLedger()
@@ -204,14 +206,15 @@ final class HubRouter {
                     "still starting after \(Int(Self.startupGraceSeconds)) s: \(waiting); serving the others meanwhile")
             }
             releaseDeferredIfSettled()
-        case .probe(let index, let generation):
-            let target = targets[index]
-            if target.generation == generation { probeEnded(target, modern: nil) }
+        case .startupNotice:
+            announceSlowStarts()
         case .startup(let index, let generation):
             let target = targets[index]
             guard target.generation == generation, !target.state.isSettled else { return }
             let seconds = target.config.timeouts.startupSeconds
-            failTarget(target, reason: "did not finish starting within \(seconds) s (timeouts.startup_seconds)")
+            let unanswered = openingRequestInFlight(target).map { " (no answer to \($0))" } ?? ""
+            failTarget(
+                target, reason: "did not finish starting within \(seconds) s\(unanswered) (timeouts.startup_seconds)")
         case .call(let index, let hubID):
             timeOutCall(targets[index], hubID: hubID)
         case .elicitation(let id):

@@ -23,7 +23,8 @@ final class TargetSession {
 
     /// Why the hub sent a request to this target.
     enum Pending {
-        /// The 2026-07-28 probe: a `DiscoverResult` means a modern target; anything else, legacy.
+        /// `server/discover`: a `DiscoverResult` naming 2026-07-28 opens a modern session (see
+        /// HubRouter+Targets for when it is sent).
         case discover
         case initialize
         case list(ListKind)
@@ -35,6 +36,10 @@ final class TargetSession {
         /// A client call whose client request was answered with an `InputRequiredResult` (the target asked
         /// for input); its answer waits for the client's retry, under this bridge's nonce.
         case bridged(String)
+        /// The hub's `subscriptions/listen` stream on a modern target (answered when the stream ends).
+        case listen
+        /// The hub's own `resources/subscribe` or `unsubscribe` to a legacy target, and who waits for it.
+        case subscription([SubscriptionWaiter])
     }
 
     let index: Int
@@ -54,6 +59,9 @@ final class TargetSession {
     /// Pages of lists being read, and the cursors seen (a target repeating a cursor ends the list).
     var pendingPages: [ListKind: [JSONObject]] = [:]
     var seenCursors: [ListKind: Set<String>] = [:]
+    /// Lists being read (first page asked for, last not in yet), and those to read again after that.
+    var listsReading: Set<ListKind> = []
+    var relistAfter: Set<ListKind> = []
     /// Lists of the current start-up still being read, and those that came out different from before.
     var listsInFlight: Set<ListKind> = []
     var changedDuringStartup: Set<ListKind> = []
@@ -80,9 +88,23 @@ final class TargetSession {
     static func restartBackoff(recentStarts: Int) -> Double {
         recentStarts <= 0 ? 0 : 0.5 * Double(1 << min(recentStarts - 1, 6))
     }
-    /// The protocol era this process speaks (decided by the `server/discover` probe).
+    /// The protocol era this process speaks (decided by how it answered the opening requests).
     var era: ProtocolEra = .legacy
-    var probeTimer: Int?
+    /// The hub's current `subscriptions/listen` request on this (modern) process, whether the target
+    /// acknowledged it, and whether the target refused to serve one.
+    var listenID: Int?
+    var listenAcknowledged = false
+    var listenRefused = false
+    /// Waiting for the current listen stream's acknowledgement.
+    var listenWaiters: [SubscriptionWaiter] = []
+    /// When graceful ends of the listen stream made the hub open it again (capped per minute).
+    var listenReopenTimes: [Double] = []
+    /// The target's own resource URIs someone subscribed to, with who. It outlives the process: a
+    /// restarted target is subscribed again.
+    var subscriptionHolders: [String: Set<SubscriptionHolder>] = [:]
+    /// Why the first opening request (`initialize` or `server/discover`) was refused, while the
+    /// other one is tried on the same process; nil before that.
+    var openingRefusal: String?
     /// Method and params of each forwarded client request, by hub id (for MRTR retries and bridges).
     var forwardedParams: [Int: (method: String, params: JSONObject)] = [:]
     var serverInfo: JSONValue?
@@ -122,9 +144,12 @@ final class TargetSession {
     /// Sends a request with a fresh hub-side id and remembers why.
     /// The hub's envelope on every request to a modern target (2026-07-28 has no handshake).
     /// `clientCapabilities` is what the hub can pass on for this request: never an input request type
-    /// the client did not declare.
+    /// the client did not declare. `logLevel` asks for the request's log messages (none without it).
     @discardableResult
-    func send(method: String, params: JSONObject?, purpose: Pending, clientCapabilities: JSONObject = [:]) -> Int {
+    func send(
+        method: String, params: JSONObject?, purpose: Pending, clientCapabilities: JSONObject = [:],
+        logLevel: String? = nil
+    ) -> Int {
         let id = nextID
         nextID += 1
         pending[id] = purpose
@@ -132,7 +157,8 @@ final class TargetSession {
         if era == .modern {
             let meta = ModernEnvelope.meta(
                 protocolVersion: ModernEnvelope.modernVersions[0], clientCapabilities: clientCapabilities,
-                clientInfo: ["name": .string(HubVersion.name), "version": .string(HubVersion.version)])
+                clientInfo: ["name": .string(HubVersion.name), "version": .string(HubVersion.version)],
+                logLevel: logLevel)
             params = ModernEnvelope.stamped(params, with: meta)
         }
         output(.request(.init(id: .int(id), method: method, params: params)))

@@ -15,7 +15,9 @@ import Testing
     @Test(.enabled(if: RobustnessProc.available)) func stdinEOFExitsPromptlyAndLeavesNoProcess() async throws {
         let fixture = try HubFixture.fixtures([("a", []), ("b", ["--tools", "echo,other"])])
         defer { fixture.remove() }
-        let hub = try fixture.launchHub()
+        // A stop that needed SIGTERM would first wait out this grace (120 s): exiting within the 60 s below,
+        // however loaded the machine, shows both targets left on their own when their stdin closed.
+        let hub = try fixture.launchHub(environment: ["MCP_FIREWALL_HUB_STOP_GRACE_MS": "120000"])
         defer { hub.terminate() }
         try await hub.initializeAndWaitForTargets()
         let echo = try await hub.call("tools/call", params: ["name": "a.echo", "arguments": ["x": 1]])
@@ -26,12 +28,10 @@ import Testing
 
         let start = ContinuousClock.now
         hub.closeStdin()
-        let status = try await hub.waitForExit(timeout: .seconds(15))
-        let elapsed = ContinuousClock.now - start
-        print("robustness: hub exited \(elapsed) after stdin EOF (2 targets that exit on EOF)")
+        let status = try await hub.waitForExit(timeout: .seconds(60))
+        print("robustness: hub exited \(ContinuousClock.now - start) after stdin EOF (2 targets that exit on EOF)")
         #expect(status == 0)
-        #expect(elapsed < .seconds(3), "took \(elapsed)")
-        #expect(await RobustnessProc.waitUntilGone(tree, timeout: .seconds(5)).isEmpty)
+        #expect(await RobustnessProc.waitUntilGone(tree, timeout: .seconds(30)).isEmpty)
     }
 
     @Test func callsInFlightAtEOFAreAnsweredExactlyOnce() async throws {
@@ -80,7 +80,7 @@ import Testing
         let counts = hub.responseCounts()
         #expect(counts[.int(41)] == 1)
         #expect(hub.responsesSoFar.first { $0.id == .int(41) }?.errorMessage?.contains("shutting down") == true)
-        #expect(await RobustnessProc.waitUntilGone(tree, timeout: .seconds(5)).isEmpty)
+        #expect(await RobustnessProc.waitUntilGone(tree, timeout: .seconds(30)).isEmpty)
         #expect(hub.stderrText.contains("signal 15"))
     }
 
@@ -118,7 +118,7 @@ import Testing
 
         hub.sendSignal(SIGKILL)
         #expect(try await hub.waitForExit() == 128 + SIGKILL)
-        let survivors = await RobustnessProc.waitUntilGone(tree, timeout: .seconds(5))
+        let survivors = await RobustnessProc.waitUntilGone(tree, timeout: .seconds(30))
         #expect(survivors.isEmpty, "\(survivors.map(RobustnessProc.commandLine))")
     }
 }

@@ -25,9 +25,10 @@ import Testing
             "DEMO_JOURNAL=\(SeedModeTests.quoted(journal.path)) \(SeedModeTests.quoted(Binaries.url(binary).path)) \(extra)"
         }
 
-        func launch(_ arguments: [String]) throws -> MCPProcess {
+        func launch(_ arguments: [String], environment: [String: String]? = nil) throws -> MCPProcess {
             try MCPProcess.launch(
-                Binaries.url("mcp-firewall-hub"), arguments: arguments, currentDirectory: directory)
+                Binaries.url("mcp-firewall-hub"), arguments: arguments, environment: environment,
+                currentDirectory: directory)
         }
 
         /// Runs a command that ends by itself (`tools`, `--generate-config`); returns status, stdout, stderr.
@@ -521,18 +522,19 @@ import Testing
     @Test func theHubExitsPromptlyWhenItsInputEnds() async throws {
         let scene = try Scene()
         defer { scene.cleanUp() }
-        let hub = try scene.launch(["--target", scene.target()])
+        // A stop that needed SIGTERM would wait out this grace (120 s) first: exiting within the 60 s below,
+        // however loaded the machine, shows the target left on its own when its stdin closed.
+        let hub = try scene.launch(
+            ["--target", scene.target()], environment: ["MCP_FIREWALL_HUB_STOP_GRACE_MS": "120000"])
         defer { hub.terminate() }
         _ = try await hub.initialize()
         _ = try await call(hub, "get_balance")
         let clock = ContinuousClock()
         let start = clock.now
         hub.closeStdin()
-        let status = try await hub.waitForExit(timeout: .seconds(10))
-        let elapsed = clock.now - start
-        print("seed mode: the hub exited \(elapsed) after its stdin closed")
+        let status = try await hub.waitForExit(timeout: .seconds(60))
+        print("seed mode: the hub exited \(clock.now - start) after its stdin closed")
         #expect(status == 0)
-        #expect(elapsed <= .seconds(3))
         #expect(!hub.stderrText.contains("error"), "\(hub.stderrText)")
     }
 }

@@ -13,8 +13,13 @@ import MCPWire
 extension HubRouter {
     /// How long in-flight calls may take to finish once shutdown has begun.
     static let shutdownGraceSeconds = 1.0
-    /// The wait after closing a target's stdin before SIGTERM, and after SIGTERM before SIGKILL.
-    static let targetStopGrace: Duration = .seconds(2)
+    /// The wait after closing a target's stdin before SIGTERM, and after SIGTERM before SIGKILL: 2 s, or
+    /// `MCP_FIREWALL_HUB_STOP_GRACE_MS` (tests make it long, so that a stop which needed the signals shows
+    /// as a wait no loaded machine could explain).
+    var targetStopGrace: Duration {
+        environment["MCP_FIREWALL_HUB_STOP_GRACE_MS"].flatMap { Int($0) }.map { .milliseconds(max(0, $0)) }
+            ?? .seconds(2)
+    }
 
     /// Client requests that still owe an answer: forwarded calls and requests waiting for a target.
     var inFlightClientRequests: Int {
@@ -83,7 +88,7 @@ extension HubRouter {
         for target in targets { target.process = nil }
         retiredProcesses = []
         let sink = self.sink
-        let grace = Self.targetStopGrace
+        let grace = targetStopGrace
         Task.detached {
             await withTaskGroup(of: Void.self) { group in
                 for process in processes {
@@ -102,7 +107,8 @@ extension HubRouter {
         retiredProcesses = []
         await withTaskGroup(of: Void.self) { group in
             for process in processes {
-                group.addTask { await process.shutdown(grace: Self.targetStopGrace) }
+                let grace = targetStopGrace
+                group.addTask { await process.shutdown(grace: grace) }
             }
         }
     }
@@ -112,7 +118,7 @@ extension HubRouter {
     func retire(_ process: ChildProcess) {
         retiredProcesses.removeAll { $0.hasExited }
         retiredProcesses.append(process)
-        let grace = Self.targetStopGrace
+        let grace = targetStopGrace
         Task.detached { await process.shutdown(grace: grace) }
     }
 }

@@ -28,6 +28,8 @@ private let usage = """
                                   answering (the hub's writes to it then fill the pipe; not with --slow-ms)
       --spawn-stubborn-grandchild start `sh -c "trap '' TERM; sleep 1000"` (inheriting stdio) at start-up
       --announce-pid              write "<name>: pid <pid>" on stderr at start-up
+      --resource URI              list a resource whose text is its URI (repeatable)
+      --resource-template T       list a resource template, e.g. a hostile one (repeatable)
       --answer-style STYLE        spell every message it writes another way: valid ones (reordered,
                                   escaped-keys, unicode-escapes, extra-member) or, in tool results only,
                                   broken ones (bad-utf8, lone-surrogate, duplicate-key)
@@ -51,6 +53,8 @@ private struct FixtureConfig {
     var spawnStubbornGrandchild = false
     var announcePID = false
     var answerStyle: FixtureAnswerStyle?
+    var resources: [String] = []
+    var resourceTemplates: [String] = []
 
     static func parse(_ arguments: [String]) -> FixtureConfig {
         var config = FixtureConfig()
@@ -86,6 +90,8 @@ private struct FixtureConfig {
             case "--stop-reading-on": config.stopReadingOn.insert(value(flag))
             case "--spawn-stubborn-grandchild": config.spawnStubbornGrandchild = true
             case "--announce-pid": config.announcePID = true
+            case "--resource": config.resources.append(value(flag))
+            case "--resource-template": config.resourceTemplates.append(value(flag))
             case "--answer-style":
                 let name = value(flag)
                 guard let style = FixtureAnswerStyle(rawValue: name) else { fail("unknown --answer-style \(name)") }
@@ -252,6 +258,13 @@ DemoServer(
     version: "0.0.0-fixture",
     instructions: config.evil ? FixtureTools.injection : nil,
     tools: FixtureTools.all(config),
+    resources: DemoResourceCatalog(
+        fixed: config.resources.map { uri in DemoResource(uri: uri, name: uri) { uri } },
+        templates: config.resourceTemplates.map { template in
+            DemoResourceTemplate(uriTemplate: template, name: "template") { variables in
+                variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+            }
+        }),
     options: DemoServer.Options(
         initialize: initialize,
         stdoutNoiseLine: config.garbageStdout ? "this is not json" : nil,

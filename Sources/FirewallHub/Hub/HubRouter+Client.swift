@@ -147,6 +147,7 @@ extension HubRouter {
                 (name: $0.name, resources: $0.lists[.resources] ?? [], templates: $0.lists[.resourceTemplates] ?? [])
             },
             policies: resourcePolicies)
+        for (server, reason) in resourceMap.skipped { log.server(server, reason) }
     }
 
     /// Answers requests that waited for start-up, once every target is ready or has failed.

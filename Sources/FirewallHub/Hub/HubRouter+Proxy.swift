@@ -113,23 +113,40 @@ extension HubRouter {
             respond(request.id, error: .invalidParams("\(request.method) needs \"uri\" (a string)"))
             return
         }
-        guard let owner = resourceMap.route(uri) else {
+        guard let owner = routeResource(uri, for: request) else { return }
+        guard let target = readyTarget(owner.server, for: request, label: uri) else { return }
+        params["uri"] = .string(owner.uri)
+        forwardRequest(request, method: request.method, params: params, to: target, label: uri)
+    }
+
+    /// The server and its own URI for a URI the client names, under that server's resource policy
+    /// (judged on the URI the target will receive); otherwise an error answer to `request` and nil.
+    private func routeResource(
+        _ uri: String, for request: JSONRPCMessage.Request, notFound: JSONRPCError? = nil
+    ) -> (server: String, uri: String)? {
+        let routed: (server: String, uri: String)?
+        do {
+            routed = try resourceMap.route(uri)
+        } catch {
+            respond(request.id, error: .invalidParams("\(request.method): \(error)"))
+            return nil
+        }
+        guard let owner = routed else {
             respond(
                 request.id,
-                error: JSONRPCError(code: -32002, message: "Resource not found: \(uri)", data: ["uri": .string(uri)]))
-            return
+                error: notFound
+                    ?? JSONRPCError(code: -32002, message: "Resource not found: \(uri)", data: ["uri": .string(uri)]))
+            return nil
         }
         if let policy = config.server(named: owner.server)?.policy.resources {
             let (allowed, rule) = policy.decide(uri: owner.uri)
             if !allowed {
                 log.info("\(request.method) \(uri) → deny (\(rule))")
                 respond(request.id, error: .invalidParams("\(uri) is denied by the firewall policy (\(rule))"))
-                return
+                return nil
             }
         }
-        guard let target = readyTarget(owner.server, for: request, label: uri) else { return }
-        params["uri"] = .string(owner.uri)
-        forwardRequest(request, method: request.method, params: params, to: target, label: uri)
+        return owner
     }
 
     func handleCompletion(_ request: JSONRPCMessage.Request) {
@@ -147,10 +164,8 @@ extension HubRouter {
             server = entry.server
             ref["name"] = .string(entry.tool)
         case ("ref/resource", _, let uri?):
-            guard let owner = resourceMap.route(uri) else {
-                respond(request.id, error: .invalidParams("no server offers \(uri)"))
-                return
-            }
+            guard let owner = routeResource(uri, for: request, notFound: .invalidParams("no server offers \(uri)"))
+            else { return }
             server = owner.server
             ref["uri"] = .string(owner.uri)
         default:

@@ -1,0 +1,62 @@
+import Foundation
+import HubTestSupport
+import MCPWire
+import Testing
+
+/// Issue 14, items 5, 6, 10 and 11, driven through the real hub as a hostile client or against a
+/// hostile target: each test is the attack of the review (or its class) and what must happen instead.
+@Suite struct AdversarialPolicyTests {
+    // MARK: - Item 5: one message must not stall the router
+
+    /// A target lists a template of nine adjacent expressions; the old matcher took O(n^9) steps on a
+    /// 45-byte URI (15 s in a release build, minutes in a debug one) and nothing else was answered.
+    @Test func aHostileResourceTemplateDoesNotStallTheRouter() async throws {
+        let fixture = try HubFixture.fixtures([
+            (
+                "hostile",
+                ["--resource-template", "t://{a}{b}{c}{d}{e}{f}{g}{h}{i}!", "--resource-template", "t://{a}/{b}"]
+            ),
+            ("plain", ["--resource", "plain://x"]),
+        ])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        let slow = "t://" + String(repeating: "x", count: 41)  // 45 bytes, does not match
+        let slowest = "t://" + String(repeating: "x", count: 60_000) + "?!"  // passes the quick checks
+        hub.sendRequest("resources/read", params: ["uri": .string(slow)], id: .string("slow"))
+        hub.sendRequest("resources/read", params: ["uri": .string(slowest)], id: .string("slowest"))
+        // Answered in order, promptly: the deadline is generous, the old matcher needed far longer.
+        _ = try await hub.call("ping", timeout: .seconds(60))
+        let plain = try await hub.call("resources/read", params: ["uri": "plain://x"])
+        #expect(plain["contents"]?[0]?["text"] == "plain://x")
+        #expect(await hub.waitForResponse(.string("slow"))?.outcome.errorCode == -32002)
+        #expect(await hub.waitForResponse(.string("slowest"))?.outcome.errorCode == -32002)
+        // Routing by template still works, past the hostile one.
+        let matching = try await hub.call("resources/read", params: ["uri": "t://one/two"])
+        #expect(matching["contents"]?[0]?["text"] == "a=one&b=two")
+    }
+
+    @Test func aURIOverTheLimitIsRefusedClearly() async throws {
+        let fixture = try HubFixture.fixtures([("a", ["--resource-template", "big://{+rest}"])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        let uri = "big://" + String(repeating: "x", count: 70_000)
+        let response = try await hub.request("resources/read", params: ["uri": .string(uri)])
+        guard case .error(let error) = response.outcome else {
+            Issue.record("a 70 kB URI was read: \(response.outcome)")
+            return
+        }
+        #expect(error.code == -32602)
+        #expect(error.message.contains("65536 bytes"))
+    }
+}
+
+extension JSONValue {
+    fileprivate subscript(index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+}

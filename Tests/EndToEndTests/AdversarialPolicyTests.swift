@@ -52,6 +52,30 @@ import Testing
         #expect(error.code == -32602)
         #expect(error.message.contains("65536 bytes"))
     }
+
+    // MARK: - Item 6: argument rules see every string inside a value
+
+    /// The review's call: `{"sql": ["x\ndrop table t"]}` passed a `(?i)\b(drop|truncate)\b` deny rule,
+    /// because the array was matched as compact JSON, where `\n` glues `n` to `drop`.
+    @Test func aDenyRuleIsNotEscapedByWrappingTheStatement() async throws {
+        let fixture = try HubFixture.standard()
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        for sql: JSONValue in [["x\ndrop table t"], ["sql": ["select 1", "truncate t"]]] {
+            let result = try await hub.call(
+                "tools/call", params: ["name": "payments.execute_sql", "arguments": ["sql": sql]])
+            #expect(result.isToolError)
+            #expect(result.firstText?.contains("Denied by mcp-firewall-hub") == true, "\(sql)")
+        }
+        // An allow rule is not satisfied by one select among other statements: the call is held.
+        let held = try await hub.call(
+            "tools/call",
+            params: ["name": "payments.execute_sql", "arguments": ["sql": ["select 1", "delete from t"]]])
+        #expect(held.firstText?.contains("PAUSED_FOR_APPROVAL") == true)
+        #expect(!fixture.executedTools("payments").contains("execute_sql"))
+    }
 }
 
 extension JSONValue {

@@ -76,6 +76,72 @@ import Testing
         #expect(held.firstText?.contains("PAUSED_FOR_APPROVAL") == true)
         #expect(!fixture.executedTools("payments").contains("execute_sql"))
     }
+
+    // MARK: - Item 11: what targets cannot parse is refused at once
+
+    /// A 5,000-digit integer made the official Python SDK drop the line (Python reads at most 4,300
+    /// digits), and the call waited `call_seconds`. The hub now answers -32602 naming the path.
+    @Test func numbersAndNestingTargetsCannotReadAreRefusedNamingThePath() async throws {
+        let fixture = try HubFixture.fixtures([("a", [])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        let digits = String(repeating: "9", count: 5000)
+        let deep = String(repeating: "[", count: 120) + String(repeating: "]", count: 120)
+        let cases: [(arguments: String, path: String)] = [
+            (#"{"n": \#(digits)}"#, "params.arguments.n"),
+            (#"{"list": [1, {"x": 1e400}]}"#, "params.arguments.list[1].x"),
+            (#"{"tree": \#(deep)}"#, "params.arguments.tree" + String(repeating: "[0]", count: 98)),
+        ]
+        for (index, item) in cases.enumerated() {
+            let line =
+                #"{"jsonrpc":"2.0","id":"big\#(index)","method":"tools/call","params":{"name":"a.echo","arguments":\#(item.arguments)}}"#
+            hub.sendRaw(line + "\n")
+            let response = await hub.waitForResponse(.string("big\(index)"))
+            guard case .error(let error)? = response?.outcome else {
+                Issue.record("case \(index) was not refused: \(String(describing: response?.outcome))")
+                continue
+            }
+            #expect(error.code == -32602)
+            #expect(error.message.contains(item.path), "\(error.message)")
+            #expect(error.data?["path"]?.stringValue == item.path)
+        }
+        // What every parser reads still goes through, exactly as written.
+        let fine = try await hub.call(
+            "tools/call",
+            params: [
+                "name": "a.echo",
+                "arguments": ["n": .number("1.7976931348623157e308"), "big": .number("9007199254740993")],
+            ])
+        #expect(fine["structuredContent"]?["echo"]?["big"] == .number("9007199254740993"))
+        #expect(fixture.executedTools("a") == ["echo"])
+    }
+
+    /// The client's answer to a target's own request is checked too: the target gets an error it can
+    /// act on instead of a line its parser drops.
+    @Test func aClientAnswerATargetCannotReadBecomesAnError() async throws {
+        let fixture = try HubFixture(servers: [("notes", "demo-notes", [], ["default": "allow"])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize(capabilities: ["elicitation": [:]])
+        hub.sendCall("notes.ask_user", arguments: ["question": "How many?"], id: .string("ask"))
+        var ask: JSONRPCMessage.Request?
+        while ask == nil {
+            if case .request(let request) = try await hub.nextMessage(timeout: .seconds(30)),
+                request.method == "elicitation/create"
+            {
+                ask = request
+            }
+        }
+        hub.respond(
+            to: ask!.id,
+            result: ["action": "accept", "content": ["answer": .number(String(repeating: "1", count: 5000))]])
+        let answer = try #require(await hub.waitForResponse(.string("ask")))
+        let text = answer.outcome.result?.firstText ?? ""
+        #expect(text.contains("result.content.answer"), "\(answer.outcome)")
+    }
 }
 
 extension JSONValue {

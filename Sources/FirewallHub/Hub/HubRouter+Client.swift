@@ -24,8 +24,24 @@ extension HubRouter {
             respond(request.id, error: .internalError("the hub is shutting down"))
             return
         }
+        if let params = request.params, let refusal = Self.unportable(params, method: request.method) {
+            respond(request.id, error: refusal)
+            return
+        }
         guard admitModernRequest(request) else { return }
         dispatchClientRequest(request, line: line)
+    }
+
+    /// A -32602 naming where `params` holds what a target's parser cannot take (`JSONPortability`): a
+    /// number beyond double range, or nesting too deep. Targets drop such a line (the call would wait
+    /// out `call_seconds`) or read another value, so the hub refuses it at once, for every method.
+    static func unportable(_ params: JSONObject, method: String) -> JSONRPCError? {
+        guard let (path, problem) = JSONPortability.firstProblem(in: .object(params), root: "params") else {
+            return nil
+        }
+        var error = JSONRPCError.invalidParams("\(method): \(path): \(problem)")
+        error.data = ["path": .string(path)]
+        return error
     }
 
     /// Runs a request now, or defers it while the initial start-up is incomplete or while the target

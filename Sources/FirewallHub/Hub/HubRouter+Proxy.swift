@@ -271,7 +271,15 @@ extension HubRouter {
         guard target.generation == pending.generation, target.requestsToClient.removeValue(forKey: id) != nil else {
             return true  // the target restarted or withdrew the request: nobody to tell
         }
-        target.respond(JSONRPCMessage.Response(id: pending.id, outcome: response.outcome))
+        var outcome = response.outcome
+        if case .result(let result) = outcome,
+            let (path, problem) = JSONPortability.firstProblem(in: result, root: "result")
+        {
+            // The target could not read it: it gets an error it can act on instead of a dropped line.
+            log.server(target.name, "the client's answer to its request was refused: \(path): \(problem)")
+            outcome = .error(.invalidParams("the client's answer: \(path): \(problem)"))
+        }
+        target.respond(JSONRPCMessage.Response(id: pending.id, outcome: outcome))
         return true
     }
 }

@@ -77,6 +77,65 @@ import Testing
         #expect(!fixture.executedTools("payments").contains("execute_sql"))
     }
 
+    // MARK: - Item 10: secrets and names
+
+    /// `${VAR}` values expanded into `command`, `cwd` or `args` appeared in start-up failures (and the
+    /// server's stderr repeated in them); now the reference is shown.
+    @Test func startUpFailuresShowVariableReferencesNotValues() async throws {
+        let secret = "tenant-4f9a1c-SECRET"
+        let token = "sk_live_9xQ2SECRETTOKEN"
+        let directory = try TempFiles.directory()
+        defer { TempFiles.remove(directory) }
+        let config: JSONValue = [
+            "servers": [
+                "nocmd": ["command": "/opt/${HUB_TEST_SECRET}/bin/server"],
+                "nocwd": ["command": "/bin/sh", "args": ["-c", "exit 0"], "cwd": "/opt/${HUB_TEST_SECRET}/work"],
+                "talks": [
+                    "command": "/bin/sh",
+                    "args": [
+                        "-c", "echo \"starting with $1 in $2\" >&2; exit 3", "sh", "${HUB_TEST_TOKEN}",
+                        "${HUB_TEST_SECRET}",
+                    ],
+                ],
+            ]
+        ]
+        let url = try TempFiles.write(config.prettyPrinted(), name: "hub.json", in: directory)
+        let environment = ["HUB_TEST_SECRET": secret, "HUB_TEST_TOKEN": token]
+        let tools = try MCPProcess.launch(
+            Binaries.url("mcp-firewall-hub"), arguments: ["tools", "--config", url.path], environment: environment)
+        defer { tools.terminate() }
+        tools.closeStdin()
+        #expect(try await tools.waitForExit(timeout: .seconds(60)) == 1)
+        let stderr = tools.stderrText
+        #expect(!stderr.contains(secret) && !stderr.contains(token), "\(stderr)")
+        #expect(stderr.contains("/opt/${HUB_TEST_SECRET}/bin/server"), "\(stderr)")
+        #expect(stderr.contains("/opt/${HUB_TEST_SECRET}/work"), "\(stderr)")
+        #expect(stderr.contains("starting with ${HUB_TEST_TOKEN} in ${HUB_TEST_SECRET}"), "\(stderr)")
+    }
+
+    /// For a `__` client, server `x`'s tool `y__z` and server `x__y`'s tool `z` were both `x__y__z`, and
+    /// the first in config order silently won. Now neither gets the name, a warning names both, and
+    /// each is called by its own stand-in.
+    @Test func collidingJoinedNamesGoToNeitherServer() async throws {
+        let fixture = try HubFixture.fixtures([("x", ["--tools", "y__z"]), ("x__y", ["--tools", "z"])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        _ = try await hub.initialize(clientName: "claude-ai")
+        let listed = try await hub.call("tools/list")["tools"]?.arrayValue ?? []
+        let names = listed.compactMap { $0["name"]?.stringValue }
+        #expect(!names.contains("x__y__z"), "\(names)")
+        try await hub.waitForStderr(containing: #"server "x"'s tool "y__z" and server "x__y"'s tool "z""#)
+        let unknown = try await hub.request(
+            "tools/call", params: ["name": "x__y__z", "arguments": [:]])
+        #expect(unknown.outcome.errorCode == -32602)
+        for name in names where name != "firewall_confirm" {
+            _ = try await hub.call("tools/call", params: ["name": .string(name), "arguments": ["who": .string(name)]])
+        }
+        #expect(fixture.executedTools("x") == ["y__z"])
+        #expect(fixture.executedTools("x__y") == ["z"])
+    }
+
     // MARK: - Item 11: what targets cannot parse is refused at once
 
     /// A 5,000-digit integer made the official Python SDK drop the line (Python reads at most 4,300

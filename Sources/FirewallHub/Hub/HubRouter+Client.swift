@@ -152,10 +152,14 @@ extension HubRouter {
         // An exited target keeps its lists: the next call to one of its tools restarts it.
         // A restarting one too, until its new lists replace the old.
         let live = targets.filter { $0.state == .ready || $0.isExited || $0.isRestarting }
-        catalog = ToolCatalog(servers: live.map { (name: $0.name, tools: $0.tools) }, naming: naming)
+        catalog = ToolCatalog(
+            servers: live.map { (name: $0.name, tools: $0.tools) }, naming: naming, ledger: catalog.ledger)
         for (server, reason) in catalog.skipped { log.server(server, reason) }
+        for collision in catalog.collisions { log.warning(collision) }
         promptCatalog = ToolCatalog(
-            servers: live.map { (name: $0.name, tools: $0.lists[.prompts] ?? []) }, naming: naming, reserved: [])
+            servers: live.map { (name: $0.name, tools: $0.lists[.prompts] ?? []) }, naming: naming, reserved: [],
+            ledger: promptCatalog.ledger)
+        for collision in promptCatalog.collisions { log.warning("prompts: " + collision) }
         var resourcePolicies: [String: ResourcePolicy] = [:]
         for target in live { resourcePolicies[target.name] = target.config.policy.resources }
         resourceMap = ResourceMap(

@@ -71,9 +71,10 @@ import Testing
         // Every template does the full walk and fails at the last byte: the budget runs out first.
         let expensive = "t://" + String(repeating: "x", count: 60_000) + "?!"
         #expect(throws: ResourceMap.Refusal.tooMuchMatching) { try map.route(expensive) }
-        // A listed URI is found by name, whatever its length.
-        let listed = ResourceMap(servers: [("s", [["uri": .string(tooLong), "name": "r"]], templates)])
-        #expect(try listed.route(tooLong)?.server == "s")
+        // A server's own URI over the limit is not offered either.
+        let listed = ResourceMap(servers: [("s", [["uri": .string(tooLong), "name": "r"], ["uri": "s://ok"]], [])])
+        #expect(listed.resources.compactMap { $0["uri"]?.stringValue } == ["s://ok"])
+        #expect(listed.skipped.first?.reason.contains("\(tooLong.utf8.count)-byte URI") == true)
     }
 
     /// The `mcp-firewall-hub://<server>/` prefix used to send any URI to any server: now only URIs

@@ -9,8 +9,9 @@ import MCPWire
 /// `mcp-firewall-hub://<server>/` prefix picks among one server's own URIs and templates only.
 ///
 /// Routing is bounded whatever the targets list and the client asks: URIs over `maxURIBytes` are
-/// refused, templates the hub cannot match cheaply are dropped (`URITemplate`), and template matching
-/// for one URI stops after `templateStepBudget` steps.
+/// neither offered nor routed (so a policy glob never runs over more), templates the hub cannot match
+/// cheaply are dropped (`URITemplate`), and template matching for one URI stops after
+/// `templateStepBudget` steps.
 struct ResourceMap: Sendable {
     static let disambiguationScheme = "mcp-firewall-hub://"
     static let maxURIBytes = 64 << 10
@@ -35,7 +36,7 @@ struct ResourceMap: Sendable {
 
     private(set) var resources: [JSONObject] = []
     private(set) var templates: [JSONObject] = []
-    /// Templates a target listed that the hub does not offer, for the log.
+    /// Resources and templates a target listed that the hub does not offer, for the log.
     private(set) var skipped: [(server: String, reason: String)] = []
     private var owners: [String: (server: String, uri: String)] = [:]
     private var templateOwners: [(template: URITemplate, server: String)] = []
@@ -52,6 +53,14 @@ struct ResourceMap: Sendable {
             let policy = policies[server.name]
             for resource in server.resources {
                 guard case .string(let uri)? = resource["uri"] else { continue }
+                guard uri.utf8.count <= Self.maxURIBytes else {
+                    skipped.append(
+                        (
+                            server.name,
+                            "a resource with a \(uri.utf8.count)-byte URI was not offered: \(Refusal.uriTooLong(bytes: uri.utf8.count))"
+                        ))
+                    continue
+                }
                 if let policy, !policy.decide(uri: uri).allowed { continue }  // denied resources are not offered
                 var listed = resource
                 if owners[uri] != nil {
@@ -82,9 +91,9 @@ struct ResourceMap: Sendable {
 
     /// The server and its own URI for a URI the client names, or nil when no server offers it.
     func route(_ uri: String) throws(Refusal) -> (server: String, uri: String)? {
-        if let owner = owners[uri] { return owner }
         let length = uri.utf8.count
         if length > Self.maxURIBytes { throw .uriTooLong(bytes: length) }
+        if let owner = owners[uri] { return owner }
         var budget = Self.templateStepBudget
         if uri.hasPrefix(Self.disambiguationScheme) {
             let rest = uri.dropFirst(Self.disambiguationScheme.count)

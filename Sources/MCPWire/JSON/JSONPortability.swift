@@ -42,7 +42,12 @@ public enum JSONPortability {
 
     /// Whether a JSON number lexeme (RFC 8259 grammar) is finite as an IEEE-754 double after rounding.
     public static func fitsDouble(_ lexeme: String) -> Bool {
-        let bytes = Array(lexeme.utf8)
+        // Almost every number: no exponent and too short to reach 1e308.
+        let utf8 = lexeme.utf8
+        if utf8.count <= 308, !utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            return true
+        }
+        let bytes = Array(utf8)
         var i = bytes.first == UInt8(ascii: "-") ? 1 : 0
         func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
         let intStart = i

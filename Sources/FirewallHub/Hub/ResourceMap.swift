@@ -15,7 +15,8 @@ import MCPWire
 struct ResourceMap: Sendable {
     static let disambiguationScheme = "mcp-firewall-hub://"
     static let maxURIBytes = 64 << 10
-    /// About 10 ms of matching on a laptop core; a real lookup takes a few thousand steps.
+    /// About 30 ms of matching in a release build (measured: 100 worst-case templates, a 60 kB URI);
+    /// a real lookup takes a few thousand steps.
     static let templateStepBudget = 1 << 24
 
     /// Why the hub will not route a URI (answered -32602: the request, not the resource, is at fault).

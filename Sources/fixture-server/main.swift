@@ -34,6 +34,8 @@ private let usage = """
       --dual-era                  speak both eras as the official Python SDK does: the first request
                                   decides the process's era (initialize: legacy; a request with the
                                   2026-07-28 envelope: modern, and initialize is then refused with -32022)
+      --resource URI              list a resource whose text is its URI (repeatable)
+      --resource-template T       list a resource template, e.g. a hostile one (repeatable)
       --answer-style STYLE        spell every message it writes another way: valid ones (reordered,
                                   escaped-keys, unicode-escapes, extra-member, line-breaks) or, in tool results only,
                                   broken ones (bad-utf8, lone-surrogate, duplicate-key)
@@ -59,6 +61,8 @@ private struct FixtureConfig {
     var answerStyle: FixtureAnswerStyle?
     var dualEra = false
     var logUndeclared = false
+    var resources: [String] = []
+    var resourceTemplates: [String] = []
 
     static func parse(_ arguments: [String]) -> FixtureConfig {
         var config = FixtureConfig()
@@ -96,6 +100,8 @@ private struct FixtureConfig {
             case "--announce-pid": config.announcePID = true
             case "--dual-era": config.dualEra = true
             case "--log-undeclared": config.logUndeclared = true
+            case "--resource": config.resources.append(value(flag))
+            case "--resource-template": config.resourceTemplates.append(value(flag))
             case "--answer-style":
                 let name = value(flag)
                 guard let style = FixtureAnswerStyle(rawValue: name) else { fail("unknown --answer-style \(name)") }
@@ -269,6 +275,13 @@ private let legacyServer = DemoServer(
     version: "0.0.0-fixture",
     instructions: config.evil ? FixtureTools.injection : nil,
     tools: FixtureTools.all(config),
+    resources: DemoResourceCatalog(
+        fixed: config.resources.map { uri in DemoResource(uri: uri, name: uri) { uri } },
+        templates: config.resourceTemplates.map { template in
+            DemoResourceTemplate(uriTemplate: template, name: "template") { variables in
+                variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+            }
+        }),
     options: DemoServer.Options(
         initialize: initialize,
         stdoutNoiseLine: config.garbageStdout ? "this is not json" : nil,

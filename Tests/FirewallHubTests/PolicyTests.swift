@@ -211,7 +211,7 @@ private let readOnly = JSONObject([("readOnlyHint", true)])
         {"default": "allow", "rules": [
           {"tool": "execute_sql", "arguments": {"sql": "(?i)\\b(drop|truncate)\\b"}, "action": "deny"},
           {"tool": "transfer", "arguments": {"amount": "^[0-9]{4,}$", "currency": "^\"?USD"}, "action": "approve"},
-          {"tool": "configure", "arguments": {"options": "\"force\":true"}, "action": "deny"},
+          {"tool": "configure", "arguments": {"options": "^force$"}, "action": "deny"},
           {"tool": "flag", "arguments": {"on": "^true$"}, "action": "deny"}
         ]}
         """#
@@ -242,7 +242,7 @@ private let readOnly = JSONObject([("readOnlyHint", true)])
         #expect(engine.decide(tool: "transfer", annotations: nil, arguments: onlyAmount).action == .allow)
     }
 
-    @Test func nonStringArgumentsMatchAsCompactJSON() throws {
+    @Test func nonStringArgumentsMatchByEveryTextInside() throws {
         let engine = try makeEngine(policy)
         let big = try object(#"{"amount": 10000, "currency": "USD"}"#)
         let decision = engine.decide(tool: "transfer", annotations: nil, arguments: big)
@@ -254,10 +254,10 @@ private let readOnly = JSONObject([("readOnlyHint", true)])
         // A string value is matched without its JSON quotes.
         let stringAmount = try object(#"{"amount": "12345", "currency": "USD"}"#)
         #expect(engine.decide(tool: "transfer", annotations: nil, arguments: stringAmount).action == .approve)
-        // Objects are compact JSON: no spaces after ':' even when the caller wrote them.
+        // Objects are not JSON text: their keys and values are matched one by one.
         let forced = try object(#"{"options": {"force" :  true, "n": [1, 2]}}"#)
         #expect(engine.decide(tool: "configure", annotations: nil, arguments: forced).action == .deny)
-        let gentle = try object(#"{"options": {"force": false}}"#)
+        let gentle = try object(#"{"options": {"gentle": false}}"#)
         #expect(engine.decide(tool: "configure", annotations: nil, arguments: gentle).action == .allow)
         #expect(engine.decide(tool: "flag", annotations: nil, arguments: try object(#"{"on": true}"#)).action == .deny)
         #expect(engine.decide(tool: "flag", annotations: nil, arguments: try object(#"{"on": null}"#)).action == .allow)

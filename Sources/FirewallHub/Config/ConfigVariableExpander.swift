@@ -16,7 +16,11 @@ enum ConfigVariableExpander {
         case malformed(offset: Int, reason: String)
     }
 
-    static func expand(_ text: String, environment: [String: String]) -> Result<String, Failure> {
+    /// `text` expanded; `substituted` hears each (variable, value) taken from `environment` (not the
+    /// defaults written in the file), for `ExpandedSecrets`.
+    static func expand(
+        _ text: String, environment: [String: String], substituted: (String, String) -> Void = { _, _ in }
+    ) -> Result<String, Failure> {
         let chars = Array(text)
         var output = ""
         var i = 0
@@ -52,8 +56,10 @@ enum ConfigVariableExpander {
             let variable = String(name)
             if let fallback {
                 let value = environment[variable] ?? ""
+                if !value.isEmpty { substituted(variable, value) }
                 output += value.isEmpty ? fallback : value
             } else if let value = environment[variable] {
+                substituted(variable, value)
                 output += value
             } else {
                 return .failure(.notSet(variable: variable))

@@ -24,7 +24,8 @@ struct HubConfig: Sendable, Equatable {
 /// One target MCP server.
 ///
 /// `env` values are secrets: `description`, `debugDescription` and the mirror (used by `dump` and
-/// string interpolation) show only the variable names.
+/// string interpolation) show only the variable names, and `command`, `args` and `cwd` with each
+/// expanded `${VAR}` shown as its reference.
 struct ServerConfig: Sendable, Equatable {
     /// `^[A-Za-z0-9_-]{1,32}$`.
     var name: String
@@ -45,6 +46,11 @@ struct ServerConfig: Sendable, Equatable {
     var timeouts: TimeoutConfig
     /// `protocol`: how to open the session (see HubRouter+Targets).
     var protocolMode: ProtocolMode = .auto
+    /// What `${VAR}` references expanded to, to hide again in messages (`redacted`).
+    var secrets = ExpandedSecrets()
+
+    /// `text` with every expanded `${VAR}` value shown as its reference.
+    func redacted(_ text: String) -> String { secrets.redacted(text) }
 
     enum ProtocolMode: String, Sendable, CaseIterable {
         /// `initialize` first (legacy and dual-era servers get the full legacy session); a server that
@@ -60,10 +66,10 @@ struct ServerConfig: Sendable, Equatable {
 
 extension ServerConfig: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     var description: String {
-        var text = "server \(name): \(command)"
+        var text = "server \(name): \(redacted(command))"
         if !args.isEmpty { text += " (\(args.count) args)" }
         if !env.isEmpty { text += ", env: " + env.keys.sorted().joined(separator: ", ") }
-        if let cwd { text += ", cwd: \(cwd)" }
+        if let cwd { text += ", cwd: \(redacted(cwd))" }
         return text
     }
 
@@ -73,8 +79,8 @@ extension ServerConfig: CustomStringConvertible, CustomDebugStringConvertible, C
         Mirror(
             self,
             children: [
-                "name": name, "jsonPath": jsonPath, "command": command, "args": args,
-                "env": env.keys.sorted().map { "\($0)=<redacted>" }, "cwd": cwd as Any, "policy": policy,
+                "name": name, "jsonPath": jsonPath, "command": redacted(command), "args": args.map(redacted),
+                "env": env.keys.sorted().map { "\($0)=<redacted>" }, "cwd": cwd.map(redacted) as Any, "policy": policy,
                 "approval": approval as Any, "timeouts": timeouts,
             ], displayStyle: .struct)
     }

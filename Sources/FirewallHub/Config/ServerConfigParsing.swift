@@ -24,10 +24,14 @@ extension ServerConfig {
         let disabled = try node.child("disabled")?.bool() ?? false
         _ = try node.child("description")?.string(nonEmpty: false)
 
+        var secrets = ExpandedSecrets()
         func expand(_ text: String, at: ConfigNode) throws(ConfigError) -> String {
             if text.contains("\0") { throw at.error(.invalidValue, "must not contain a NUL character") }
             if disabled { return text }
-            switch ConfigVariableExpander.expand(text, environment: context.environment) {
+            let expansion = ConfigVariableExpander.expand(text, environment: context.environment) {
+                secrets.record(variable: $0, value: $1)
+            }
+            switch expansion {
             case .success(let expanded):
                 return expanded
             case .failure(.notSet(let variable)):
@@ -104,6 +108,7 @@ extension ServerConfig {
             name: name, jsonPath: node.path, command: command, args: args, env: env, cwd: cwd, policy: policy,
             approval: approval, timeouts: timeouts)
         server.protocolMode = protocolMode
+        server.secrets = secrets
         return server
     }
 

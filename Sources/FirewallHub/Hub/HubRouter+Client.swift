@@ -24,8 +24,24 @@ extension HubRouter {
             respond(request.id, error: .internalError("the hub is shutting down"))
             return
         }
+        if let params = request.params, let refusal = Self.unportable(params, method: request.method) {
+            respond(request.id, error: refusal)
+            return
+        }
         guard admitModernRequest(request) else { return }
         dispatchClientRequest(request, line: line)
+    }
+
+    /// A -32602 naming where `params` holds what a target's parser cannot take (`JSONPortability`): a
+    /// number beyond double range, or nesting too deep. Targets drop such a line (the call would wait
+    /// out `call_seconds`) or read another value, so the hub refuses it at once, for every method.
+    static func unportable(_ params: JSONObject, method: String) -> JSONRPCError? {
+        guard let (path, problem) = JSONPortability.firstProblem(in: .object(params), root: "params") else {
+            return nil
+        }
+        var error = JSONRPCError.invalidParams("\(method): \(path): \(problem)")
+        error.data = ["path": .string(path)]
+        return error
     }
 
     /// Runs a request now, or defers it while the initial start-up is incomplete or while the target
@@ -140,10 +156,14 @@ extension HubRouter {
         // An exited target keeps its lists: the next call to one of its tools restarts it.
         // A restarting one too, until its new lists replace the old.
         let live = targets.filter { $0.state == .ready || $0.isExited || $0.isRestarting }
-        catalog = ToolCatalog(servers: live.map { (name: $0.name, tools: $0.tools) }, naming: naming)
+        catalog = ToolCatalog(
+            servers: live.map { (name: $0.name, tools: $0.tools) }, naming: naming, ledger: catalog.ledger)
         for (server, reason) in catalog.skipped { log.server(server, reason) }
+        for collision in catalog.collisions { log.warning(collision) }
         promptCatalog = ToolCatalog(
-            servers: live.map { (name: $0.name, tools: $0.lists[.prompts] ?? []) }, naming: naming, reserved: [])
+            servers: live.map { (name: $0.name, tools: $0.lists[.prompts] ?? []) }, naming: naming, reserved: [],
+            ledger: promptCatalog.ledger)
+        for collision in promptCatalog.collisions { log.warning("prompts: " + collision) }
         var resourcePolicies: [String: ResourcePolicy] = [:]
         for target in live { resourcePolicies[target.name] = target.config.policy.resources }
         resourceMap = ResourceMap(
@@ -151,6 +171,7 @@ extension HubRouter {
                 (name: $0.name, resources: $0.lists[.resources] ?? [], templates: $0.lists[.resourceTemplates] ?? [])
             },
             policies: resourcePolicies)
+        for (server, reason) in resourceMap.skipped { log.server(server, reason) }
     }
 
     /// Answers requests that waited for start-up, once every target is ready or has failed.

@@ -36,7 +36,8 @@ extension HubRouter {
         var perTarget: [(target: TargetSession, uris: [String])] = []
         var honored: [String] = []
         for uri in stream.resourceSubscriptions {
-            guard let owner = resourceMap.route(uri), let target = targets.first(where: { $0.name == owner.server })
+            guard let owner = try? resourceMap.route(uri),
+                let target = targets.first(where: { $0.name == owner.server })
             else { continue }
             if let policy = config.server(named: owner.server)?.policy.resources, !policy.decide(uri: owner.uri).allowed
             {

@@ -114,20 +114,7 @@ extension HubRouter {
             respond(request.id, error: .invalidParams("\(request.method) needs \"uri\" (a string)"))
             return
         }
-        guard let owner = resourceMap.route(uri) else {
-            respond(
-                request.id,
-                error: JSONRPCError(code: -32002, message: "Resource not found: \(uri)", data: ["uri": .string(uri)]))
-            return
-        }
-        if let policy = config.server(named: owner.server)?.policy.resources {
-            let (allowed, rule) = policy.decide(uri: owner.uri)
-            if !allowed {
-                log.info("\(request.method) \(uri) → deny (\(rule))")
-                respond(request.id, error: .invalidParams("\(uri) is denied by the firewall policy (\(rule))"))
-                return
-            }
-        }
+        guard let owner = routeResource(uri, for: request) else { return }
         guard let target = readyTarget(owner.server, for: request, label: uri) else { return }
         params["uri"] = .string(owner.uri)
         if request.method == "resources/read" {
@@ -135,6 +122,36 @@ extension HubRouter {
         } else {
             handleSubscriptionRequest(request, target: target, uri: owner.uri, params: params, label: uri)
         }
+    }
+
+    /// The server and its own URI for a URI the client names, under that server's resource policy
+    /// (judged on the URI the target will receive); otherwise an error answer to `request` and nil.
+    private func routeResource(
+        _ uri: String, for request: JSONRPCMessage.Request, notFound: JSONRPCError? = nil
+    ) -> (server: String, uri: String)? {
+        let routed: (server: String, uri: String)?
+        do {
+            routed = try resourceMap.route(uri)
+        } catch {
+            respond(request.id, error: .invalidParams("\(request.method): \(error)"))
+            return nil
+        }
+        guard let owner = routed else {
+            respond(
+                request.id,
+                error: notFound
+                    ?? JSONRPCError(code: -32002, message: "Resource not found: \(uri)", data: ["uri": .string(uri)]))
+            return nil
+        }
+        if let policy = config.server(named: owner.server)?.policy.resources {
+            let (allowed, rule) = policy.decide(uri: owner.uri)
+            if !allowed {
+                log.info("\(request.method) \(uri) → deny (\(rule))")
+                respond(request.id, error: .invalidParams("\(uri) is denied by the firewall policy (\(rule))"))
+                return nil
+            }
+        }
+        return owner
     }
 
     func handleCompletion(_ request: JSONRPCMessage.Request) {
@@ -152,10 +169,8 @@ extension HubRouter {
             server = entry.server
             ref["name"] = .string(entry.tool)
         case ("ref/resource", _, let uri?):
-            guard let owner = resourceMap.route(uri) else {
-                respond(request.id, error: .invalidParams("no server offers \(uri)"))
-                return
-            }
+            guard let owner = routeResource(uri, for: request, notFound: .invalidParams("no server offers \(uri)"))
+            else { return }
             server = owner.server
             ref["uri"] = .string(owner.uri)
         default:
@@ -305,7 +320,15 @@ extension HubRouter {
         guard target.generation == pending.generation, target.requestsToClient.removeValue(forKey: id) != nil else {
             return true  // the target restarted or withdrew the request: nobody to tell
         }
-        target.respond(JSONRPCMessage.Response(id: pending.id, outcome: response.outcome))
+        var outcome = response.outcome
+        if case .result(let result) = outcome,
+            let (path, problem) = JSONPortability.firstProblem(in: result, root: "result")
+        {
+            // The target could not read it: it gets an error it can act on instead of a dropped line.
+            log.server(target.name, "the client's answer to its request was refused: \(path): \(problem)")
+            outcome = .error(.invalidParams("the client's answer: \(path): \(problem)"))
+        }
+        target.respond(JSONRPCMessage.Response(id: pending.id, outcome: outcome))
         return true
     }
 }

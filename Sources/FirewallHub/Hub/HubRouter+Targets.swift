@@ -175,6 +175,7 @@ extension HubRouter {
             log.debug("[\(target.name)] stdout closed")
         case .stderrLines(let lines):
             for line in lines {
+                let line = target.config.secrets.redacted(line)  // a `${VAR}` value is shown as its reference
                 target.recordStderr(line)
                 log.targetStderr(server: target.name, line: line)
             }
@@ -255,6 +256,7 @@ extension HubRouter {
     /// Start-up failed. A first start-up marks the target failed for the session; a failed restart
     /// leaves it exited, so a later call may try again (within the backoff and the cap).
     func failTarget(_ target: TargetSession, reason: String) {
+        let reason = target.config.redacted(reason)  // spawn errors name the expanded command and cwd
         let wasReady = target.state == .ready
         let isRestart = target.hasSettled
         cancelTimer(target.startupTimer)

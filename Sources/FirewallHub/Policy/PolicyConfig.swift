@@ -67,11 +67,6 @@ struct PolicyConfig: Sendable, Equatable {
 
 /// One entry of `policy.rules`: when `tool` matches and every argument condition holds, `action`.
 struct PolicyRule: Sendable, Equatable {
-    /// `"sql": "(?i)\\bdrop\\b"`: the argument must be present and the regex must find a match in it.
-    struct ArgumentCondition: Sendable, Equatable {
-        var argument: String
-        var pattern: ArgumentPattern
-    }
 
     /// Optional label shown in provenance instead of the rule's summary.
     var name: String?
@@ -118,13 +113,12 @@ struct PolicyRule: Sendable, Equatable {
         }
     }
 
-    /// True when every condition's argument is present and its regex finds a match. Strings are
-    /// matched as they are; other JSON values as their compact JSON text.
+    /// True when every condition holds for the call's arguments (see `ArgumentCondition.holds`): an
+    /// `allow` rule needs every text in the value to match, a `deny` or `approve` rule any one.
     func argumentsMatch(_ callArguments: JSONObject?) -> Bool {
         for condition in arguments {
             guard let value = callArguments?[condition.argument] else { return false }
-            let text = value.stringValue ?? value.serialized()
-            if !condition.pattern.finds(in: text) { return false }
+            if !condition.holds(for: value, requireEvery: action == .allow) { return false }
         }
         return true
     }

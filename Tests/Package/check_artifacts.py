@@ -1,7 +1,8 @@
 """Checks what scripts/package wrote, the way an installer and a careful user would read it (standard
 library only): the wheel's RECORD hashes and sizes, WHEEL tag, METADATA, entry point and file modes;
 the tarball's layout; the version against Sources/FirewallHub/Hub/HubVersion.swift; the manylinux tag
-against `readelf -V` (when binutils is installed) and this machine's glibc.
+against `readelf -V` (when binutils is installed) and this machine's glibc; the README's install
+commands against the file names.
 
 Usage: check_artifacts.py REPO DIST_DIR
 Prints one line per check; exits 1 on the first failure.
@@ -45,6 +46,11 @@ def main():
     glibc, arch = (int(match.group(1)), int(match.group(2))), match.group(3)
     tag = f"py3-none-manylinux_{glibc[0]}_{glibc[1]}_{arch}"
     check(tarballs[0] == f"{NAME}-{version}-linux-{arch}.tar.gz", "tarball name carries the version", tarballs[0])
+
+    with open(os.path.join(repo, "README.md")) as f:
+        readme = f.read()
+    check(wheels[0] in readme and tarballs[0] in readme, "the README's install commands name these very files",
+          "update the file names in the README's Install section")
 
     with open(os.path.join(dist, "SHA256SUMS")) as f:
         sums = dict(reversed(line.split("  ", 1)) for line in f.read().splitlines())

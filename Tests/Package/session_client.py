@@ -1,6 +1,6 @@
 """A minimal MCP client (standard library only) that drives an installed mcp-firewall-hub over stdio the
 way an agent does in the seed's single-target mode: initialize, tools/list, an allowed tools/call that
-reaches the real server, a held call, and firewall_confirm with the approval code that runs it.
+reaches the real server, a held call, and firewall_confirm with the approval code that runs it (or the same in `serve` mode).
 
 It also checks what packaging could break: every stdout line is a JSON-RPC message (the wheel's shim
 prints nothing), the hub runs its target supervisor (`--supervise`, a re-exec of /proc/self/exe), with
@@ -8,7 +8,7 @@ prints nothing), the hub runs its target supervisor (`--supervise`, a re-exec of
 when its input ends.
 
 Usage: session_client.py --hub-version V --allowed TOOL ARGS_JSON --held TOOL ARGS_JSON
-                         [--confirmed-text TEXT] [--exec-of PATH] -- COMMAND [ARGS...]
+                         [--confirmed-text TEXT] [--exec-of PATH] [--targets N] -- COMMAND [ARGS...]
 Prints one line per check; exits 1 on the first failure.
 """
 import argparse
@@ -136,6 +136,7 @@ def main():
     parser.add_argument("--held", nargs=2, required=True, metavar=("TOOL", "ARGS_JSON"))
     parser.add_argument("--confirmed-text", default="")
     parser.add_argument("--exec-of")
+    parser.add_argument("--targets", type=int, default=1, help="how many target servers (one supervisor each)")
     parser.add_argument("command", nargs="+")
     options = parser.parse_args()
 
@@ -161,7 +162,7 @@ def main():
         if wanted <= names or time.monotonic() >= until:
             break
         session.wait_for_list_changed(until)  # a slow target's tools arrive with list_changed
-    check(wanted <= names, f"tools/list: the target's own tool names and firewall_confirm ({', '.join(sorted(wanted))})",
+    check(wanted <= names, f"tools/list: {', '.join(sorted(wanted))}",
           f"got {sorted(names)}; stderr: {session.stderr()}")
 
     if options.exec_of:
@@ -171,7 +172,8 @@ def main():
     table = process_table()
     supervisors = [pid for pid in descendants(table, session.process.pid)
                    if table[pid][2][1:2] == [b"--supervise"] and os.path.basename(table[pid][1]) == "mcp-firewall-hub"]
-    check(len(supervisors) == 1, "the hub runs its target under its --supervise re-exec of the same binary",
+    check(len(supervisors) == options.targets,
+          f"the hub runs each of its {options.targets} target(s) under a --supervise re-exec of the same binary",
           f"descendants: {[(p, table[p][1]) for p in descendants(table, session.process.pid)]}")
 
     allowed = session.request("tools/call", {"name": options.allowed[0], "arguments": json.loads(options.allowed[1])})

@@ -1,6 +1,7 @@
 """A minimal MCP client (standard library only) that drives an installed mcp-firewall-hub over stdio the
 way an agent does in the seed's single-target mode: initialize, tools/list, an allowed tools/call that
-reaches the real server, a held call, and firewall_confirm with the approval code that runs it (or the same in `serve` mode).
+reaches the real server, a held call, and firewall_confirm with the approval code that runs it; or, with --approve-by elicitation
+(as `serve` on a hub.json that never hands codes to the model needs), the human approves in the client's form.
 
 It also checks what packaging could break: every stdout line is a JSON-RPC message (the wheel's shim
 prints nothing), the hub runs its target supervisor (`--supervise`, a re-exec of /proc/self/exe), with
@@ -8,7 +9,8 @@ prints nothing), the hub runs its target supervisor (`--supervise`, a re-exec of
 when its input ends.
 
 Usage: session_client.py --hub-version V --allowed TOOL ARGS_JSON --held TOOL ARGS_JSON
-                         [--confirmed-text TEXT] [--exec-of PATH] [--targets N] -- COMMAND [ARGS...]
+                         [--confirmed-text TEXT] [--exec-of PATH] [--targets N]
+                         [--approve-by code|elicitation] -- COMMAND [ARGS...]
 Prints one line per check; exits 1 on the first failure.
 """
 import argparse
@@ -35,7 +37,9 @@ def check(condition, what, detail="", quiet=False):
 
 
 class Session:
-    def __init__(self, command):
+    def __init__(self, command, elicitation):
+        self.elicitation = elicitation
+        self.elicitations = []
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log)
         self.messages = queue.Queue()
@@ -72,7 +76,10 @@ class Session:
         check(message is not None, "the hub kept its stdout open", f"it closed; stderr: {self.stderr()}", quiet=True)
         if message.get("method") == "notifications/tools/list_changed":
             self.list_changed = True
-        elif "method" in message and "id" in message:  # a request to the client: it declared no capabilities
+        elif message.get("method") == "elicitation/create" and self.elicitation and "id" in message:
+            self.elicitations.append(message.get("params", {}).get("message", ""))  # the human clicks approve
+            self.send({"id": message["id"], "result": {"action": "accept", "content": {"approve": True, "remember": "once"}}})
+        elif "method" in message and "id" in message:  # any other request to the client: not declared
             self.send({"id": message["id"], "error": {"code": -32601, "message": "not supported by this client"}})
         return message
 
@@ -137,12 +144,14 @@ def main():
     parser.add_argument("--confirmed-text", default="")
     parser.add_argument("--exec-of")
     parser.add_argument("--targets", type=int, default=1, help="how many target servers (one supervisor each)")
+    parser.add_argument("--approve-by", choices=("code", "elicitation"), default="code")
     parser.add_argument("command", nargs="+")
     options = parser.parse_args()
 
-    session = Session(options.command)
+    by_elicitation = options.approve_by == "elicitation"
+    session = Session(options.command, elicitation=by_elicitation)
     init = session.request("initialize", {
-        "protocolVersion": "2025-06-18", "capabilities": {},
+        "protocolVersion": "2025-06-18", "capabilities": {"elicitation": {}} if by_elicitation else {},
         "clientInfo": {"name": "package-test", "version": "1.0"}})
     info = init.get("serverInfo", {})
     check(info.get("name") == "mcp-firewall-hub" and info.get("version") == options.hub_version,
@@ -182,15 +191,20 @@ def main():
     print(f"     {text_of(allowed)[:100]!r}")
 
     held = session.request("tools/call", {"name": options.held[0], "arguments": json.loads(options.held[1])})
-    code = re.search(r"approval code: \*\*(\d+)\*\*", text_of(held))
-    check(held.get("isError") is True and "PAUSED_FOR_APPROVAL" in text_of(held) and code,
-          f"tools/call {options.held[0]}: held for approval with a code", text_of(held)[:300])
-    call_id = json.loads(text_of(held))["call_id"]
-
-    confirmed = session.request("tools/call", {"name": "firewall_confirm",
-                                               "arguments": {"otp": code.group(1), "call_id": call_id}})
+    if by_elicitation:
+        check(len(session.elicitations) == 1 and options.held[0].split(".")[-1] in session.elicitations[0],
+              f"tools/call {options.held[0]}: held, and the hub asked the human in the client's form",
+              repr(session.elicitations))
+        confirmed = held
+    else:
+        code = re.search(r"approval code: \*\*(\d+)\*\*", text_of(held))
+        check(held.get("isError") is True and "PAUSED_FOR_APPROVAL" in text_of(held) and code,
+              f"tools/call {options.held[0]}: held for approval with a code", text_of(held)[:300])
+        call_id = json.loads(text_of(held))["call_id"]
+        confirmed = session.request("tools/call", {"name": "firewall_confirm",
+                                                   "arguments": {"otp": code.group(1), "call_id": call_id}})
     check(not confirmed.get("isError") and options.confirmed_text in text_of(confirmed),
-          f"firewall_confirm with the code: {options.held[0]} ran on the server", json.dumps(confirmed)[:300])
+          f"approved: {options.held[0]} ran on the server", json.dumps(confirmed)[:300])
     print(f"     {text_of(confirmed)[:100]!r}")
 
     session.process.stdin.close()

@@ -5,8 +5,8 @@ reaches the real server, a held call, and firewall_confirm with the approval cod
 
 It also checks what packaging could break: every stdout line is a JSON-RPC message (the wheel's shim
 prints nothing), the hub runs its target supervisor (`--supervise`, a re-exec of /proc/self/exe), with
---exec-of the started pid itself is the bundled binary (os.execv replaced Python), and the hub exits 0
-when its input ends.
+--exec-of the started pid itself is the bundled binary (os.execv replaced Python) and does not keep the
+signals Python ignores, and the hub exits 0 when its input ends.
 
 Usage: session_client.py --hub-version V --allowed TOOL ARGS_JSON --held TOOL ARGS_JSON
                          [--confirmed-text TEXT] [--exec-of PATH] [--targets N]
@@ -18,6 +18,7 @@ import json
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -178,6 +179,10 @@ def main():
         exe = os.readlink(f"/proc/{session.process.pid}/exe")
         check(exe == os.path.realpath(options.exec_of), "the started process is the bundled binary (exec'd, same pid)",
               f"/proc/{session.process.pid}/exe is {exe}")
+        with open(f"/proc/{session.process.pid}/status") as f:
+            ignored = int(next(line for line in f if line.startswith("SigIgn:")).split()[1], 16)
+        kept = [name for name in ("SIGPIPE", "SIGXFSZ") if ignored >> (getattr(signal, name) - 1) & 1]
+        check(not kept, "the hub does not inherit Python's ignored SIGPIPE / SIGXFSZ", f"still ignored: {kept}")
     table = process_table()
     supervisors = [pid for pid in descendants(table, session.process.pid)
                    if table[pid][2][1:2] == [b"--supervise"] and os.path.basename(table[pid][1]) == "mcp-firewall-hub"]

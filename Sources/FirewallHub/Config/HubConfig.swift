@@ -12,6 +12,8 @@ struct HubConfig: Sendable, Equatable {
     var naming: NamingConfig
     /// The global timeouts (already merged into every `ServerConfig.timeouts`).
     var timeouts: TimeoutConfig
+    /// `flows`, `limits` and `exfiltration_guard`: the session-aware policy (`SessionFlow` applies it).
+    var session = SessionPolicyConfig()
 
     func server(named name: String) -> ServerConfig? { servers.first { $0.name == name } }
 

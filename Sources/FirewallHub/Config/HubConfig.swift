@@ -12,6 +12,8 @@ struct HubConfig: Sendable, Equatable {
     var naming: NamingConfig
     /// The global timeouts (already merged into every `ServerConfig.timeouts`).
     var timeouts: TimeoutConfig
+    /// The hub-wide `listing.mode` (`all` when absent); a server's own `listing` overrides it.
+    var listing: ListingMode = .all
     /// `flows`, `limits` and `exfiltration_guard`: the session-aware policy (`SessionFlow` applies it).
     var session = SessionPolicyConfig()
 
@@ -45,6 +47,8 @@ struct ServerConfig: Sendable, Equatable {
     var approval: ApprovalOverrides?
     /// Per-server timeouts merged over the global ones.
     var timeouts: TimeoutConfig
+    /// `listing.mode`, overriding the hub-wide one; nil when absent.
+    var listingMode: ListingMode?
     /// `protocol`: how to open the session. `auto` probes with `server/discover` and falls back to
     /// `initialize`; `legacy` skips the probe (for servers that mishandle an unknown first request).
     var protocolMode: ProtocolMode = .auto

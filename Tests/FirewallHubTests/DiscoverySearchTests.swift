@@ -140,6 +140,24 @@ import Testing
         #expect(catalog.findableCount == fixture.discovery.findableCount - 20)
     }
 
+    @Test func incrementalUpdatesRankExactlyAsAFreshBuild() {
+        var catalog = fixture.discovery
+        var tools = fixture.tools
+        // Drop two servers, change a third, then bring one back: slots are freed and reused.
+        catalog.replace(server: "stripe", with: [])
+        catalog.replace(server: "slack", with: [])
+        for i in tools.indices where tools[i].server == "notes" { tools[i].definition["description"] = "Memo." }
+        catalog.replace(server: "notes", with: tools.filter { $0.server == "notes" })
+        catalog.replace(server: "stripe", with: tools.filter { $0.server == "stripe" })
+        let remaining = tools.filter { $0.server != "slack" }
+        let fresh = DiscoveryCatalog(remaining)
+        for query in ["refund a charge", "memo", "send a message", "list", "get one by its id", "stripe"] {
+            #expect(catalog.search(query, limit: 50) == fresh.search(query, limit: 50), "\(query)")
+        }
+        #expect(catalog.tool(named: "slack.post_message") == nil)
+        #expect(catalog.findableCount == fresh.findableCount)
+    }
+
     @Test func dotlessNamesAreSearchedAndReturned() throws {
         let dotless = try DiscoveryFixture(naming: ToolNaming(separator: "__", maxLength: 64, allowsDots: false))
         #expect(dotless.discovery.search("refund a charge", limit: 1).first?.tool.name == "stripe__create_refund")

@@ -21,24 +21,21 @@ struct DiscoveryCatalog: Sendable {
     @discardableResult
     mutating func sync(_ tools: [DiscoverableTool]) -> [String] {
         var grouped: [String: [DiscoverableTool]] = [:]
-        var serverOrder: [String] = []
-        for tool in tools {
-            if grouped[tool.server] == nil { serverOrder.append(tool.server) }
-            grouped[tool.server, default: []].append(tool)
-        }
-        let gone = toolsByServer.keys.filter { grouped[$0] == nil }.sorted()
-        let changed = serverOrder.filter { grouped[$0] != toolsByServer[$0] }
-        let reindexed = (gone + changed).sorted()
-        guard !reindexed.isEmpty else { return [] }
-        index.replace(
-            reindexed.map { server in
-                let findable = (grouped[server] ?? []).filter { !$0.isAlwaysDenied }
-                return (server, findable.map(Self.indexEntry))
-            })
-        toolsByServer = grouped
-        byName = [:]
+        for tool in tools { grouped[tool.server, default: []].append(tool) }
+        let servers = Set(grouped.keys).union(toolsByServer.keys).sorted()
+        let changed = servers.filter { grouped[$0] != toolsByServer[$0] }
+        for server in changed { replace(server: server, with: grouped[server] ?? []) }
+        return changed
+    }
+
+    /// Replaces one server's tools (empty: the server is gone) and re-indexes that server only: the
+    /// call for a server whose `tools/list` changed.
+    mutating func replace(server: String, with tools: [DiscoverableTool]) {
+        for old in toolsByServer[server] ?? [] where byName[old.name]?.server == server { byName[old.name] = nil }
+        toolsByServer[server] = tools.isEmpty ? nil : tools
         for tool in tools where byName[tool.name] == nil { byName[tool.name] = tool }
-        return reindexed
+        let findable = tools.filter { !$0.isAlwaysDenied }
+        index.replace(server: server, entries: findable.map(Self.indexEntry))
     }
 
     /// Tools that searches can find.

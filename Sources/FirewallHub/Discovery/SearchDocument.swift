@@ -72,20 +72,24 @@ struct SearchDocument: Sendable, Equatable {
         self.fields = fields
     }
 
-    /// For each distinct term, its count in every field (indexed by `Field.rawValue`), in first-seen order.
-    func termFrequencies() -> [(term: String, counts: [UInt16])] {
+    /// For each distinct term (in first-seen order), its count in every field packed 10 bits a field
+    /// (`SearchIndex.Posting`), a count saturating at 1023.
+    func termFrequencies() -> [(term: String, packed: UInt64)] {
         var order: [String] = []
-        var counts: [String: [UInt16]] = [:]
+        var packed: [String: UInt64] = [:]
         for field in Field.allCases {
+            let shift = 10 * UInt64(field.rawValue)
             for term in fields[field.rawValue] {
-                if counts[term] == nil {
-                    order.append(term)
-                    counts[term] = [UInt16](repeating: 0, count: Field.allCases.count)
-                }
-                if counts[term]![field.rawValue] < UInt16.max { counts[term]![field.rawValue] += 1 }
+                let current =
+                    packed[term]
+                    ?? {
+                        order.append(term)
+                        return 0
+                    }()
+                if (current >> shift) & 1023 < 1023 { packed[term] = current + (1 << shift) }
             }
         }
-        return order.map { ($0, counts[$0]!) }
+        return order.map { ($0, packed[$0]!) }
     }
 
     /// The first sentence (or line) of a description, at most `limit` characters: the one line a

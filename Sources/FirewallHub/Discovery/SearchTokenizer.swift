@@ -24,28 +24,64 @@ enum SearchTokenizer {
 
     /// The lower-cased words of `text` (split on separators and case changes), before stemming.
     static func words(_ text: String) -> [String] {
+        var text = text
+        if let ascii = text.withUTF8({ $0.allSatisfy { $0 < 0x80 } ? asciiWords($0) : nil }) { return ascii }
+        return unicodeWords(Array(text.unicodeScalars.prefix(100_000)))
+    }
+
+    /// The common case, on bytes.
+    private static func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        func isUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
+        func isLower(_ b: UInt8) -> Bool { b >= 0x61 && b <= 0x7A }
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
         var words: [String] = []
-        var current: [Character] = []
+        var current: [UInt8] = []
         func flush() {
-            if !current.isEmpty { words.append(String(current).lowercased()) }
+            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
             current.removeAll(keepingCapacity: true)
         }
-        let characters = Array(text.prefix(100_000))
-        for (i, c) in characters.enumerated() {
-            guard c.isLetter || c.isNumber else {
+        let count = min(bytes.count, 100_000)
+        for i in 0..<count {
+            let b = bytes[i]
+            guard isUpper(b) || isLower(b) || isDigit(b) else {
                 flush()
                 continue
             }
-            if let previous = current.last, c.isUppercase {
-                let next = i + 1 < characters.count ? characters[i + 1] : nil
+            if isUpper(b), !current.isEmpty {
+                let previous = bytes[i - 1]
+                let nextIsLower = i + 1 < count && isLower(bytes[i + 1])
                 // aB → a|B; ABc → A|Bc (the last capital of a run starts the next word).
-                if previous.isLowercase || previous.isNumber
-                    || (previous.isUppercase && next.map { $0.isLowercase } == true)
-                {
+                if isLower(previous) || isDigit(previous) || (isUpper(previous) && nextIsLower) { flush() }
+            }
+            current.append(isUpper(b) ? b + 0x20 : b)
+        }
+        flush()
+        return words
+    }
+
+    /// Any text, on Unicode scalars (letters and numbers of every script).
+    private static func unicodeWords(_ scalars: [Unicode.Scalar]) -> [String] {
+        func isWordScalar(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || s.properties.numericType != nil }
+        func isUpper(_ s: Unicode.Scalar) -> Bool { s.properties.isUppercase }
+        func isLower(_ s: Unicode.Scalar) -> Bool { s.properties.isLowercase }
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        func flush() {
+            if !current.isEmpty { words.append(String(current).lowercased()) }
+            current = String.UnicodeScalarView()
+        }
+        for (i, s) in scalars.enumerated() {
+            guard isWordScalar(s) else {
+                flush()
+                continue
+            }
+            if isUpper(s), let previous = current.last {
+                let nextIsLower = i + 1 < scalars.count && isLower(scalars[i + 1])
+                if isLower(previous) || previous.properties.numericType != nil || (isUpper(previous) && nextIsLower) {
                     flush()
                 }
             }
-            current.append(c)
+            current.append(s)
         }
         flush()
         return words

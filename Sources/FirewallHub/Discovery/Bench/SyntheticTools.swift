@@ -18,9 +18,13 @@ enum SyntheticTools {
             var template = SyntheticServer.catalog[index % SyntheticServer.catalog.count]
             if index >= SyntheticServer.catalog.count {
                 template.name += "_\(index / SyntheticServer.catalog.count + 1)"
-                template.nouns = (0..<4).map { _ in
-                    SyntheticServer.moreNouns[Int(generator.next() % UInt64(SyntheticServer.moreNouns.count))]
+                var nouns: [String] = []
+                while nouns.count < 4 {
+                    let noun = SyntheticServer.moreNouns[
+                        Int(generator.next() % UInt64(SyntheticServer.moreNouns.count))]
+                    if !nouns.contains(noun) { nouns.append(noun) }
                 }
+                template.nouns = nouns
             }
             return Server(name: template.name, tools: Array(tools(of: template).prefix(toolsPerServer)))
         }

@@ -20,11 +20,10 @@ enum DiscoveryTools {
         "name": .string(searchName),
         "title": "Search the tools behind this hub",
         "description": """
-        Finds tools of the servers behind mcp-firewall-hub that are not listed directly. Say in a few words \
-        what you want to do (e.g. "refund a payment", "list open issues"). Returns the best matches, each with \
-        its server, a one-line description and what the firewall does when it is called: "allow", "needs \
-        approval" (a human must approve it first) or "depends on arguments". Then use describe_tool for a \
-        tool's arguments and call_tool to run it.
+        Finds tools of the servers behind this hub that are not listed directly. Say in a few words what you \
+        want to do (e.g. "refund a payment"). Returns the best matches with their server, a one-line \
+        description and what the firewall does on a call: "allow", "needs approval" (a human approves first) \
+        or "depends on arguments". Then describe_tool shows a tool's arguments and call_tool runs it.
         """,
         "inputSchema": [
             "type": "object",
@@ -38,28 +37,6 @@ enum DiscoveryTools {
             ],
             "required": ["query"],
         ],
-        "outputSchema": [
-            "type": "object",
-            "properties": [
-                "query": ["type": "string"],
-                "matches": [
-                    "type": "array",
-                    "items": [
-                        "type": "object",
-                        "properties": [
-                            "name": ["type": "string"], "server": ["type": "string"],
-                            "description": ["type": "string"],
-                            "firewall": [
-                                "type": "string", "enum": ["allow", "needs approval", "depends on arguments"],
-                            ],
-                        ],
-                        "required": ["name", "server", "description", "firewall"],
-                    ],
-                ],
-                "searched": ["type": "integer", "description": "How many tools were searched."],
-            ],
-            "required": ["query", "matches", "searched"],
-        ],
         "annotations": [
             "title": "Search tools", "readOnlyHint": true, "destructiveHint": false, "idempotentHint": true,
             "openWorldHint": false,
@@ -70,8 +47,8 @@ enum DiscoveryTools {
         "name": .string(describeName),
         "title": "Describe a tool found with search_tools",
         "description": """
-        Shows the full definition of one tool found with search_tools: its description, its input schema \
-        (the arguments call_tool needs), its annotations, and what the firewall does when it is called.
+        Shows the full definition of a tool found with search_tools: description, input schema (the \
+        arguments call_tool needs), annotations, and what the firewall does on a call.
         """,
         "inputSchema": [
             "type": "object",
@@ -88,9 +65,9 @@ enum DiscoveryTools {
         "name": .string(callName),
         "title": "Call a tool found with search_tools",
         "description": """
-        Calls a tool found with search_tools, by name, with its arguments (see describe_tool). The call goes \
-        through the firewall exactly like a direct call: it runs, is held for human approval (then follow the \
-        instructions in the result), or is refused. The result is the tool's own result.
+        Calls a tool found with search_tools, by name, with its arguments (see describe_tool). The firewall \
+        treats it exactly like a direct call: it runs, is held for human approval (follow the instructions in \
+        the result), or is refused.
         """,
         "inputSchema": [
             "type": "object",

@@ -61,7 +61,9 @@ public enum HubCommandLine {
     private static func loadConfig(_ options: CommonOptions, environment: [String: String], log: HubLog) -> HubConfig? {
         do {
             let path = try ConfigLocator.resolve(explicitPath: options.configPath, environment: environment).get()
-            return try ConfigLoader.load(path: path, environment: environment)
+            let config = try ConfigLoader.load(path: path, environment: environment)
+            if let refusal = UnwiredSettings.refusal(config) { throw refusal }
+            return config
         } catch {
             log.error("\(error)")
             return nil

@@ -4,7 +4,9 @@ import MCPWire
 /// what is allowed. The environment used for `${VAR}` is passed in; the parser never reads the
 /// process environment.
 enum ConfigLoader {
-    static let topLevelKeys = ["servers", "mcpServers", "defaults", "approval", "naming", "timeouts"]
+    static let topLevelKeys = [
+        "servers", "mcpServers", "defaults", "approval", "naming", "timeouts", "audit", "pins",
+    ]
     /// Larger files are refused (a config is a few kilobytes).
     static let maxFileBytes = 4 << 20
 
@@ -78,9 +80,25 @@ enum ConfigLoader {
                     : " (all \(disabled.count) servers are disabled)"
             throw serversNode.error(.noServers, "no servers configured\(why)")
         }
-        return HubConfig(
+        var config = HubConfig(
             filePath: filePath, servers: servers, disabledServers: disabled, defaults: defaults, approval: approval,
             naming: naming, timeouts: timeouts)
+        try parseEvidenceBlocks(root, environment: environment, into: &config)
+        return config
+    }
+
+    /// The `audit` and `pins` blocks (issue 16).
+    private static func parseEvidenceBlocks(
+        _ root: ConfigNode, environment: [String: String], into config: inout HubConfig
+    ) throws(ConfigError) {
+        let directory = LocalPath.parentDirectory(config.filePath)
+        config.audit = try root.child("audit").map { (n) throws(ConfigError) in
+            try AuditConfig(node: n, environment: environment, configDirectory: directory)
+        }
+        config.pins =
+            try root.child("pins").map { (n) throws(ConfigError) in
+                try PinsConfig(node: n, environment: environment, configDirectory: directory)
+            } ?? PinsConfig(environment: environment)
     }
 
     /// The file's bytes (BOM stripped), or a ConfigError a user can act on. Shared with the seed format.

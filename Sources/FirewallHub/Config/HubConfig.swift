@@ -12,6 +12,10 @@ struct HubConfig: Sendable, Equatable {
     var naming: NamingConfig
     /// The global timeouts (already merged into every `ServerConfig.timeouts`).
     var timeouts: TimeoutConfig
+    /// The `audit` block; nil (the default) when the trail is off.
+    var audit: AuditConfig? = nil
+    /// The `pins` block with its defaults filled in (the store path depends on the environment).
+    var pins = PinsConfig(environment: [:])
 
     func server(named name: String) -> ServerConfig? { servers.first { $0.name == name } }
 

@@ -1,3 +1,4 @@
+import Foundation
 import MCPWire
 import Testing
 
@@ -59,6 +60,26 @@ import Testing
         #expect(error(#""audit": {"path": "a", "keep": 0}"#)?.jsonPath == "audit.keep")
         #expect(error(#""audit": {"path": "logs/"}"#)?.jsonPath == "audit.path")
         #expect(error(#""audit": {"path": "${NOPE}"}"#)?.kind == .missingVariable)
+    }
+
+    @Test func theProductionExampleAuditsAndRedactsCardNumbers() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let environment = ["STRIPE_SECRET_KEY": "sk_live_x1234567", "DATABASE_URL": "postgres://x", "HOME": "/h"]
+        let config = try ConfigLoader.load(
+            path: root.appendingPathComponent("examples/hub.production.json").path, environment: environment)
+        let audit = try #require(config.audit)
+        #expect(audit.path == "/h/.local/state/mcp-firewall-hub/audit.jsonl")
+        let redacted = AuditRedactor(config: config).redact(
+            JSONObject([
+                ("note", "card 4242424242424242 declined"), ("cardNumber", "x"), ("amount", 5),
+                ("key", "sk_live_x1234567"),
+            ]))
+        #expect(redacted["note"] == .string(AuditRedactor.marker))
+        #expect(redacted["cardNumber"] == .string(AuditRedactor.marker))
+        #expect(redacted["amount"] == 5)
+        #expect(redacted["key"] == .string(AuditRedactor.marker))
+        #expect(config.pins.newTools == .hold)
     }
 
     @Test func pinsDefaultToTheStateFolderAndHoldNewTools() throws {

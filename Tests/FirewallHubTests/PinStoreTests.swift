@@ -76,32 +76,28 @@ private final class ReaderFlags: Sendable {
         let writers = 4
         let perWriter = 10
         let flags = ReaderFlags()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Reads all the time while the writers run: every read is the old file or the new one.
+        // One reader reads all the time while the writers run: every read is the old file or the new one.
+        let reader = Task {
+            await onThreads(1) { _ in
                 while !flags.done.withLock({ $0 }) {
                     if case .failure = PinStore(path: path).load() { flags.failures.withLock { $0 += 1 } }
-                    await Task.yield()
                 }
             }
-            await withTaskGroup(of: Void.self) { writersGroup in
-                for writer in 0..<writers {
-                    writersGroup.addTask {
-                        // A separate store value per writer, as separate processes have.
-                        let store = PinStore(path: path)
-                        for n in 0..<perWriter {
-                            _ = store.update { file -> Result<Void, PinStore.Failure> in
-                                var pins = file.servers["s\(writer)"] ?? ServerPins()
-                                pins.tools["t\(n)"] = PinnedTool(definition: tool("t\(n)"), at: "now")
-                                file.servers["s\(writer)"] = pins
-                                return .success(())
-                            }
-                        }
-                    }
-                }
-            }
-            flags.done.withLock { $0 = true }
         }
+        await onThreads(writers) { writer in
+            // A separate store value per writer, as separate processes have.
+            let store = PinStore(path: path)
+            for n in 0..<perWriter {
+                _ = store.update { file -> Result<Void, PinStore.Failure> in
+                    var pins = file.servers["s\(writer)"] ?? ServerPins()
+                    pins.tools["t\(n)"] = PinnedTool(definition: tool("t\(n)"), at: "now")
+                    file.servers["s\(writer)"] = pins
+                    return .success(())
+                }
+            }
+        }
+        flags.done.withLock { $0 = true }
+        await reader.value
         let file = try PinStore(path: path).load().get()
         #expect(file.servers.count == writers)
         for writer in 0..<writers { #expect(file.servers["s\(writer)"]?.tools.count == perWriter) }

@@ -45,7 +45,13 @@ public enum HubCommandLine {
             return SeedCommand.generateConfig(path: path, log: HubLog(writer: stderrWriter, verbose: false))
         case .serve(let options):
             let log = HubLog(writer: stderrWriter, verbose: options.verbose)
-            if options.target != nil { return await SeedCommand.serve(options, environment: environment, log: log) }
+            if options.target != nil {
+                if options.auditPath != nil {
+                    log.error("--audit needs a hub.json; single-target mode (--target) keeps no audit trail")
+                    return ExitCode.usage
+                }
+                return await SeedCommand.serve(options, environment: environment, log: log)
+            }
             guard var config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
             ServeAudit.apply(auditPath: options.auditPath, to: &config)
             guard case .success(let trail) = ServeAudit.start(config: config, log: log) else { return ExitCode.ioError }

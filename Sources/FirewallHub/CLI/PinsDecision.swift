@@ -92,9 +92,14 @@ enum PinsDecision {
                 let event = AuditPinEvent(
                     kind: accepting ? .accepted : .forgotten, server: item.server, tool: item.tool, hash: item.hash,
                     channel: .commandLine)
-                if let trail, case .refused(let failure) = trail.admit(.pin(event)) {
+                switch trail?.admit(.pin(event)) {
+                case .refused(let failure)?:
                     return .failure(
                         .abandoned("audit: \(failure); nothing was changed (audit.on_failure is fail_closed)"))
+                case .unrecorded(let failure)?:
+                    log.warning("audit: \(failure); going on without a record (audit.on_failure is fail_open)")
+                case .recorded?, nil:
+                    break
                 }
                 file.servers[item.server] = pins.isEmpty ? nil : pins
             }

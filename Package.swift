@@ -31,7 +31,7 @@ let package = Package(
         .executableTarget(name: "bench-discovery", dependencies: ["FirewallHub"]),
         .target(name: "HubTestSupport", dependencies: ["MCPWire"], path: "Tests/HubTestSupport"),
         .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"]),
-        .testTarget(name: "FirewallHubTests", dependencies: ["FirewallHub", "MCPWire"]),
+        .testTarget(name: "FirewallHubTests", dependencies: ["FirewallHub", "MCPWire", "HubTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HubTestSupport", "MCPWire"]),
     ],
     swiftLanguageModes: [.v6]

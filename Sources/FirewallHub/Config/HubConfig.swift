@@ -16,6 +16,10 @@ struct HubConfig: Sendable, Equatable {
     var listing: ListingMode = .all
     /// `flows`, `limits` and `exfiltration_guard`: the session-aware policy (`SessionFlow` applies it).
     var session = SessionPolicyConfig()
+    /// The `audit` block; nil (the default) when the trail is off.
+    var audit: AuditConfig? = nil
+    /// The `pins` block with its defaults filled in (the store path depends on the environment).
+    var pins = PinsConfig(environment: [:])
 
     func server(named name: String) -> ServerConfig? { servers.first { $0.name == name } }
 

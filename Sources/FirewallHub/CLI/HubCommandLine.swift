@@ -58,12 +58,19 @@ public enum HubCommandLine {
         }
     }
 
-    private static func loadConfig(_ options: CommonOptions, environment: [String: String], log: HubLog) -> HubConfig? {
-        do {
-            let path = try ConfigLocator.resolve(explicitPath: options.configPath, environment: environment).get()
-            return try ConfigLoader.load(path: path, environment: environment)
-        } catch {
+    /// The config, or nil after naming every problem in it on stderr (the caller exits 78).
+    static func loadConfig(_ options: CommonOptions, environment: [String: String], log: HubLog) -> HubConfig? {
+        let path: String
+        switch ConfigLocator.resolve(explicitPath: options.configPath, environment: environment) {
+        case .success(let located): path = located
+        case .failure(let error):
             log.error("\(error)")
+            return nil
+        }
+        switch ConfigLoader.loadAll(path: path, environment: environment) {
+        case .success(let config): return config
+        case .failure(let problems):
+            for error in problems.errors { log.error("\(error)") }
             return nil
         }
     }

@@ -8,6 +8,8 @@ enum CLICommand: Equatable {
     case seed(CommonOptions)
     /// `--generate-config [PATH]`: write the bundled single-target config (nil = `firewall_config.json`).
     case generateConfig(path: String?)
+    /// `check`, `explain`, `call`, `import` (see OperatorArguments).
+    case operatorCommand(OperatorCommand)
 }
 
 struct CommonOptions: Equatable {
@@ -29,10 +31,15 @@ enum CLIError: Error, Equatable, CustomStringConvertible {
     case missingTarget
     /// An option that only means something together with `--target`.
     case needsTarget(String)
+    /// `explain` or `call` without the tool to explain or call.
+    case missingToolName(command: String)
+    /// Two options that cannot be given together.
+    case conflictingOptions(String, String)
 
     var description: String {
         switch self {
-        case .unknownCommand(let c): return "unknown command \"\(c)\"; commands: serve, tools, help"
+        case .unknownCommand(let c):
+            return "unknown command \"\(c)\"; commands: serve, tools, check, explain, call, import, help"
         case .unknownOption(let o, CLIParser.singleTargetMode):
             return "unknown option \"\(o)\"; see: mcp-firewall-hub --help, mcp-firewall-hub help seed"
         case .unknownOption(let o, let c): return "unknown option \"\(o)\" for \(c); see: mcp-firewall-hub \(c) --help"
@@ -42,6 +49,8 @@ enum CLIError: Error, Equatable, CustomStringConvertible {
             return "--target \"COMMAND ARGS\" is required (or use --generate-config [PATH]); "
                 + "see: mcp-firewall-hub help seed"
         case .needsTarget(let o): return "\(o) only applies together with --target \"COMMAND ARGS\""
+        case .missingToolName(let c): return "\(c) needs the tool, as SERVER.TOOL; see: mcp-firewall-hub \(c) --help"
+        case .conflictingOptions(let a, let b): return "\(a) and \(b) cannot be given together"
         }
     }
 }
@@ -87,6 +96,8 @@ enum CLIParser {
             }
             try merge(targetOptions, into: &common)
             return help ? .help(topic: "tools") : .tools(common, json: json, clientName: client)
+        case let command where OperatorCommand.names.contains(command):
+            return try OperatorArguments.parse(command, rest)
         default:
             guard first.hasPrefix("-") else { throw .unknownCommand(first) }
             return try parseSingleTarget(arguments)
@@ -161,8 +172,9 @@ enum CLIParser {
         return nil
     }
 
-    /// Walks the options; `extra` handles command-specific ones and returns whether it knew the option.
-    private static func parseOptions(
+    /// Walks the options; `extra` handles command-specific ones (and words that are not options) and
+    /// returns whether it knew them.
+    static func parseOptions(
         _ arguments: [String], command: String, common: inout CommonOptions, help: inout Bool,
         extra: (String, () throws(CLIError) -> String) throws(CLIError) -> Bool
     ) throws(CLIError) {

@@ -5,7 +5,7 @@ enum HelpText {
         case "serve": return serve
         case "tools": return tools
         case "seed": return seed
-        default: return overview
+        default: return OperatorHelpText.text(for: topic) ?? overview
         }
     }
 
@@ -15,6 +15,7 @@ enum HelpText {
         USAGE:
           mcp-firewall-hub serve [--config PATH] [--verbose]
           mcp-firewall-hub tools [--config PATH] [--json] [--client NAME]
+        \(OperatorHelpText.usageLines)
           mcp-firewall-hub --target "COMMAND ARGS" [--name NAME] [--config firewall_config.json] [--verbose]
           mcp-firewall-hub tools --target "COMMAND ARGS" [--name NAME] [--config firewall_config.json] [--json]
           mcp-firewall-hub --generate-config [PATH]
@@ -23,6 +24,7 @@ enum HelpText {
         COMMANDS:
           serve   Run the MCP server on stdin/stdout (what your MCP client launches).
           tools   Start the servers, print every merged tool and what the policy decides for it.
+        \(OperatorHelpText.commandLines)
 
         CONFIG:
           --config PATH, else $MCP_FIREWALL_HUB_CONFIG, else $XDG_CONFIG_HOME/mcp-firewall-hub/hub.json

@@ -55,6 +55,8 @@ public enum HubCommandLine {
             guard let config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
             return await ToolsCommand.run(
                 config: config, environment: environment, log: log, json: json, clientName: clientName)
+        case .operatorCommand(let command):
+            return await OperatorCommands.run(command, environment: environment, stderr: stderrWriter)
         }
     }
 

@@ -97,8 +97,10 @@ struct ApprovalOverrides: Sendable, Equatable {
         maxAttempts = try value("max_attempts") { (n) throws(ConfigError) in
             try n.int(in: ApprovalConfig.maxAttemptsRange)
         }
-        codeDigits = try value("code_digits") { (n) throws(ConfigError) in try n.int(in: ApprovalConfig.codeDigitsRange) }
-        maxPending = try value("max_pending") { (n) throws(ConfigError) in try n.int(in: ApprovalConfig.maxPendingRange) }
+        codeDigits = try value("code_digits") { (n) throws(ConfigError) in try n.int(in: ApprovalConfig.codeDigitsRange)
+        }
+        maxPending = try value("max_pending") { (n) throws(ConfigError) in try n.int(in: ApprovalConfig.maxPendingRange)
+        }
         maxWrongCodes = try value("max_wrong_codes") { (n) throws(ConfigError) in
             try n.int(in: ApprovalConfig.maxWrongCodesRange)
         }

@@ -196,14 +196,18 @@ extension TimeoutConfig {
     init(node: ConfigNode, base: TimeoutConfig) throws(ConfigError) {
         try node.object(allowedKeys: ["call_seconds", "startup_seconds"])
         self = base
-        if let n = node.child("call_seconds"), let v = try n.attempt({ () throws(ConfigError) in
-            try n.int(in: Self.callRange)
-        }) {
+        if let n = node.child("call_seconds"),
+            let v = try n.attempt({ () throws(ConfigError) in
+                try n.int(in: Self.callRange)
+            })
+        {
             callSeconds = v
         }
-        if let n = node.child("startup_seconds"), let v = try n.attempt({ () throws(ConfigError) in
-            try n.int(in: Self.startupRange)
-        }) {
+        if let n = node.child("startup_seconds"),
+            let v = try n.attempt({ () throws(ConfigError) in
+                try n.int(in: Self.startupRange)
+            })
+        {
             startupSeconds = v
         }
     }

@@ -121,7 +121,8 @@ struct ConfigNode {
         guard value.arrayValue != nil else { throw typeError(expected: "an array of strings") }
         var result: [String] = []
         for element in try elements() {
-            if let item = try element.attempt({ () throws(ConfigError) in try element.string(nonEmpty: nonEmptyItems) }) {
+            if let item = try element.attempt({ () throws(ConfigError) in try element.string(nonEmpty: nonEmptyItems) })
+            {
                 result.append(item)
             }
         }

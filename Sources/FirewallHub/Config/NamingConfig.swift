@@ -24,9 +24,11 @@ struct NamingConfig: Sendable, Equatable {
         separator = try node.attemptIfPresent { () throws(ConfigError) in
             try node.child("separator")?.oneOf(SeparatorChoice.self, noun: "separator").rawValue
         }
-        if let n = node.child("max_length"), let v = try n.attempt({ () throws(ConfigError) in
-            try n.int(in: Self.maxLengthRange)
-        }) {
+        if let n = node.child("max_length"),
+            let v = try n.attempt({ () throws(ConfigError) in
+                try n.int(in: Self.maxLengthRange)
+            })
+        {
             maxLength = v
         }
         dotlessClients = try node.attemptIfPresent { () throws(ConfigError) in

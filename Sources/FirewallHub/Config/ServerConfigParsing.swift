@@ -22,8 +22,10 @@ extension ServerConfig {
             throw node.typeError(expected: "an object with at least \"command\"")
         }
         try node.object(allowedKeys: keys)
-        let disabled = try node.attemptIfPresent { () throws(ConfigError) in try node.child("disabled")?.bool() } ?? false
-        _ = try node.attemptIfPresent { () throws(ConfigError) in try node.child("description")?.string(nonEmpty: false) }
+        let disabled =
+            try node.attemptIfPresent { () throws(ConfigError) in try node.child("disabled")?.bool() } ?? false
+        _ = try node.attemptIfPresent { () throws(ConfigError) in try node.child("description")?.string(nonEmpty: false)
+        }
 
         var secrets = ExpandedSecrets()
         func expand(_ text: String, at: ConfigNode) throws(ConfigError) -> String {

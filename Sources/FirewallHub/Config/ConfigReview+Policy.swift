@@ -114,9 +114,20 @@ extension ConfigReview {
         return rest.hasPrefix("^") || rest.hasPrefix("\\A")
     }
 
-    /// Has ASCII letters and no `(?i…)` flag group anywhere.
+    /// Has ASCII letters of its own (not the letter of an escape such as `\d`) and no `(?i…)` flag group.
     static func isCaseSensitive(_ pattern: String) -> Bool {
-        guard pattern.contains(where: { $0.isASCII && $0.isLetter }) else { return false }
+        var escaped = false
+        var hasLetter = false
+        for character in pattern {
+            if escaped {
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character.isASCII && character.isLetter {
+                hasLetter = true
+            }
+        }
+        guard hasLetter else { return false }
         var rest = Substring(pattern)
         while let open = rest.firstRange(of: "(?") {
             let flags = rest[open.upperBound...].prefix(while: { $0.isLetter })

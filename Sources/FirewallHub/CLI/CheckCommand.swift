@@ -80,9 +80,10 @@ enum CheckCommand {
 
     private static func describe(_ server: ServerProbe.Server) -> String {
         if let failure = server.failure { return "server \(server.name): FAILED: \(failure)\n" }
-        var parts = ["\(server.tools.count) tool\(server.tools.count == 1 ? "" : "s")"]
-        if server.promptCount > 0 { parts.append("\(server.promptCount) prompts") }
-        if server.resourceCount > 0 { parts.append("\(server.resourceCount) resources") }
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        var parts = [count(server.tools.count, "tool")]
+        if server.promptCount > 0 { parts.append(count(server.promptCount, "prompt")) }
+        if server.resourceCount > 0 { parts.append(count(server.resourceCount, "resource")) }
         parts.append(server.modernProtocol ? "protocol 2026-07-28" : "legacy protocol")
         if let info = server.info { parts.append(info) }
         return "server \(server.name): ready (" + parts.joined(separator: ", ") + ")\n"

@@ -16,12 +16,14 @@ final class HubConnection: Sendable {
         var stderrTail: [String] = []
     }
 
-    private let child: ChildProcess
+    /// Set once, right after the spawn (events may arrive before: they only touch `state`).
+    private let child = Mutex<ChildProcess?>(nil)
     private let state = Mutex(State())
     private let arrived = DispatchSemaphore(value: 0)
+    private let onStderr: @Sendable (String) -> Void
 
-    private init(child: ChildProcess) {
-        self.child = child
+    private init(onStderr: @escaping @Sendable (String) -> Void) {
+        self.onStderr = onStderr
     }
 
     /// Starts `serve --config configPath` with `environment`. `onStderr` hears each line of the hub's log.
@@ -31,28 +33,15 @@ final class HubConnection: Sendable {
         guard let executable = OwnExecutable.path else {
             throw .executableNotFound(command: "mcp-firewall-hub (its own binary)", searchedPath: "/proc/self/exe")
         }
-        let box = Mutex<HubConnection?>(nil)
-        let pendingLines = Mutex<[[UInt8]]>([])
+        let connection = HubConnection(onStderr: onStderr)
         let spec = SpawnSpec(
             command: executable, arguments: ["serve", "--config", configPath], environment: environment)
-        let child = try ChildProcess.spawn(spec) { event in
-            // Events may arrive before `start` returns: they wait in `pendingLines` until the box is filled.
-            guard let connection = box.withLock({ $0 }) else {
-                if case .stdoutLines(let lines) = event { pendingLines.withLock { $0 += lines } }
-                if case .stderrLines(let lines) = event {
-                    for line in lines { onStderr(String(decoding: line, as: UTF8.self)) }
-                }
-                return
-            }
-            connection.handle(event, onStderr: onStderr)
-        }
-        let connection = HubConnection(child: child)
-        box.withLock { $0 = connection }
-        connection.handle(.stdoutLines(pendingLines.withLock { $0 }), onStderr: onStderr)
+        let child = try ChildProcess.spawn(spec) { event in connection.handle(event) }
+        connection.child.withLock { $0 = child }
         return connection
     }
 
-    private func handle(_ event: ChildEvent, onStderr: @Sendable (String) -> Void) {
+    private func handle(_ event: ChildEvent) {
         switch event {
         case .stdoutLines(let lines):
             for line in lines {
@@ -81,7 +70,7 @@ final class HubConnection: Sendable {
     }
 
     func send(_ message: JSONRPCMessage) {
-        child.protocolInput.send(message)
+        child.withLock { $0 }?.protocolInput.send(message)
     }
 
     /// The next event, or nil when none came within `timeout` seconds.
@@ -113,6 +102,6 @@ final class HubConnection: Sendable {
 
     /// Closes the hub's stdin (the MCP stdio shutdown) and waits for it to exit.
     func close() async {
-        await child.shutdown(grace: .seconds(5))
+        await child.withLock { $0 }?.shutdown(grace: .seconds(5))
     }
 }

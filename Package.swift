@@ -27,6 +27,8 @@ let package = Package(
         // A target that attacks the hub and the human (phishing prompts, forged requestStates).
         .executableTarget(name: "hostile-server", dependencies: ["MCPWire"]),
         .executableTarget(name: "bench-client", dependencies: ["MCPWire", "CShim"]),
+        // Discovery's figures (bench/discovery): tools/list sizes in all vs discover mode, search latency.
+        .executableTarget(name: "bench-discovery", dependencies: ["FirewallHub"]),
         .target(name: "HubTestSupport", dependencies: ["MCPWire"], path: "Tests/HubTestSupport"),
         .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"]),
         .testTarget(name: "FirewallHubTests", dependencies: ["FirewallHub", "MCPWire"]),

@@ -87,6 +87,15 @@ import Testing
         #expect(result.stdout.hasSuffix("1 server failed to start"))
     }
 
+    @Test func checkRefusesWhatServeRefuses() async throws {
+        // Settings this build validates but does not enforce yet: serve refuses them, so check does too.
+        let fixture = try HubFixture(
+            servers: [("notes", "demo-notes", [], ["default": "approve"])], extra: ["listing": ["mode": "discover"]])
+        let result = try await Self.run(["check", "--config", fixture.configURL.path])
+        #expect(result.status == 78, "\(result)")
+        #expect(result.stdout.contains("does not enforce it yet"))
+    }
+
     @Test func checkWithoutAConfigSaysWhereItLooked() async throws {
         let home = try TempFiles.directory()
         defer { TempFiles.remove(home) }

@@ -70,7 +70,12 @@ public enum HubCommandLine {
             return nil
         }
         switch ConfigLoader.loadAll(path: path, environment: environment) {
-        case .success(let config): return config
+        case .success(let config):
+            if let refusal = UnwiredSettings.refusal(config) {
+                log.error("\(refusal)")
+                return nil
+            }
+            return config
         case .failure(let problems):
             for error in problems.errors { log.error("\(error)") }
             return nil

@@ -4,7 +4,10 @@ import MCPWire
 /// what is allowed. The environment used for `${VAR}` is passed in; the parser never reads the
 /// process environment.
 enum ConfigLoader {
-    static let topLevelKeys = ["servers", "mcpServers", "defaults", "approval", "naming", "timeouts"]
+    static let topLevelKeys = [
+        "servers", "mcpServers", "defaults", "approval", "naming", "timeouts", "listing", "flows", "limits",
+        "exfiltration_guard",
+    ]
     /// Larger files are refused (a config is a few kilobytes).
     static let maxFileBytes = 4 << 20
 
@@ -146,9 +149,17 @@ enum ConfigLoader {
                     : " (all \(disabled.count) servers are disabled)"
             throw serversNode.error(.noServers, "no servers configured\(why)")
         }
+        let listing =
+            try root.attemptIfPresent { () throws(ConfigError) in
+                try root.child("listing").map { (n) throws(ConfigError) in try ListingMode(listingNode: n) }
+            } ?? .all
+        let session =
+            try root.attempt { () throws(ConfigError) in
+                try SessionPolicyConfig(root: root, serverNames: servers.map(\.name) + disabled)
+            } ?? SessionPolicyConfig()
         return HubConfig(
             filePath: filePath, servers: servers, disabledServers: disabled, defaults: defaults, approval: approval,
-            naming: naming, timeouts: timeouts)
+            naming: naming, timeouts: timeouts, listing: listing, session: session)
     }
 
     /// The file's bytes (BOM stripped), or a ConfigError a user can act on. Shared with the seed format.

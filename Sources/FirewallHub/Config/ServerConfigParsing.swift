@@ -1,6 +1,7 @@
 extension ServerConfig {
     static let keys = [
         "command", "args", "env", "cwd", "policy", "timeouts", "approval", "disabled", "description", "protocol",
+        "listing",
     ]
     static let maxNameLength = 32
 
@@ -131,6 +132,9 @@ extension ServerConfig {
             try node.attemptIfPresent { () throws(ConfigError) in
                 try node.child("protocol")?.oneOf(ServerConfig.ProtocolMode.self, noun: "protocol")
             } ?? .auto
+        let listingMode = try node.attemptIfPresent { () throws(ConfigError) in
+            try node.child("listing").map { (n) throws(ConfigError) in try ListingMode(listingNode: n) }
+        }
         if disabled { return nil }
         guard let command else { return nil }
         var server = ServerConfig(
@@ -138,6 +142,7 @@ extension ServerConfig {
             approval: approval, timeouts: timeouts)
         server.protocolMode = protocolMode
         server.secrets = secrets
+        server.listingMode = listingMode
         return server
     }
 

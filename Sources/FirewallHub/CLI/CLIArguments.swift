@@ -12,6 +12,8 @@ enum CLICommand: Equatable {
     case audit(AuditRequest)
     /// `pins list|diff|accept|forget` (PinsArguments.swift).
     case pins(PinsRequest)
+    /// `check`, `explain`, `call`, `import` (see OperatorArguments).
+    case operatorCommand(OperatorCommand)
 }
 
 struct CommonOptions: Equatable {
@@ -39,10 +41,15 @@ enum CLIError: Error, Equatable, CustomStringConvertible {
     case unknownSubcommand(String?, command: String, choices: [String])
     /// An option's value is not one it takes.
     case invalidValue(String, String, expected: String)
+    /// `explain` or `call` without the tool to explain or call.
+    case missingToolName(command: String)
+    /// Two options that cannot be given together.
+    case conflictingOptions(String, String)
 
     var description: String {
         switch self {
-        case .unknownCommand(let c): return "unknown command \"\(c)\"; commands: serve, tools, audit, pins, help"
+        case .unknownCommand(let c):
+            return "unknown command \"\(c)\"; commands: serve, tools, check, explain, call, import, audit, pins, help"
         case .unknownOption(let o, CLIParser.singleTargetMode):
             return "unknown option \"\(o)\"; see: mcp-firewall-hub --help, mcp-firewall-hub help seed"
         case .unknownOption(let o, let c): return "unknown option \"\(o)\" for \(c); see: mcp-firewall-hub \(c) --help"
@@ -56,6 +63,8 @@ enum CLIError: Error, Equatable, CustomStringConvertible {
             let what = given.map { "unknown \(command) command \"\($0)\"" } ?? "\(command) needs a command"
             return "\(what); one of: \(choices.joined(separator: ", ")); see: mcp-firewall-hub help \(command)"
         case .invalidValue(let option, let value, let expected): return "\(option) \"\(value)\": expected \(expected)"
+        case .missingToolName(let c): return "\(c) needs the tool, as SERVER.TOOL; see: mcp-firewall-hub \(c) --help"
+        case .conflictingOptions(let a, let b): return "\(a) and \(b) cannot be given together"
         }
     }
 }
@@ -109,6 +118,8 @@ enum CLIParser {
             return help ? .help(topic: "tools") : .tools(common, json: json, clientName: client)
         case "audit": return try parseAudit(rest)
         case "pins": return try parsePins(rest)
+        case let command where OperatorCommand.names.contains(command):
+            return try OperatorArguments.parse(command, rest)
         default:
             guard first.hasPrefix("-") else { throw .unknownCommand(first) }
             return try parseSingleTarget(arguments)
@@ -183,7 +194,8 @@ enum CLIParser {
         return nil
     }
 
-    /// Walks the options; `extra` handles command-specific ones and returns whether it knew the option.
+    /// Walks the options; `extra` handles command-specific ones (and words that are not options) and
+    /// returns whether it knew them.
     static func parseOptions(
         _ arguments: [String], command: String, common: inout CommonOptions, help: inout Bool,
         extra: (String, () throws(CLIError) -> String) throws(CLIError) -> Bool

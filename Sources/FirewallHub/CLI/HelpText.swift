@@ -7,7 +7,7 @@ enum HelpText {
         case "seed": return seed
         case "audit": return audit
         case "pins": return pins
-        default: return overview
+        default: return OperatorHelpText.text(for: topic) ?? overview
         }
     }
 
@@ -19,6 +19,7 @@ enum HelpText {
           mcp-firewall-hub tools [--config PATH] [--json] [--client NAME]
           mcp-firewall-hub audit verify|tail|show [FILE...]
           mcp-firewall-hub pins list|diff|accept|forget [SERVER[.TOOL]]
+        \(OperatorHelpText.usageLines)
           mcp-firewall-hub --target "COMMAND ARGS" [--name NAME] [--config firewall_config.json] [--verbose]
           mcp-firewall-hub tools --target "COMMAND ARGS" [--name NAME] [--config firewall_config.json] [--json]
           mcp-firewall-hub --generate-config [PATH]
@@ -29,6 +30,7 @@ enum HelpText {
           tools   Start the servers, print every merged tool and what the policy decides for it.
           audit   Check the audit trail's hash chain, print its last or matching records.
           pins    Review and accept changed tool definitions (pinning).
+        \(OperatorHelpText.commandLines)
 
         CONFIG:
           --config PATH, else $MCP_FIREWALL_HUB_CONFIG, else $XDG_CONFIG_HOME/mcp-firewall-hub/hub.json

@@ -73,17 +73,29 @@ public enum HubCommandLine {
         case .pins(let request):
             let log = HubLog(writer: stderrWriter, verbose: request.common.verbose)
             return await PinsCommand.run(request, environment: environment, log: log)
+        case .operatorCommand(let command):
+            return await OperatorCommands.run(command, environment: environment, stderr: stderrWriter)
         }
     }
 
+    /// The config, or nil after naming every problem in it on stderr (the caller exits 78).
     static func loadConfig(_ options: CommonOptions, environment: [String: String], log: HubLog) -> HubConfig? {
-        do {
-            let path = try ConfigLocator.resolve(explicitPath: options.configPath, environment: environment).get()
-            let config = try ConfigLoader.load(path: path, environment: environment)
-            if let refusal = UnwiredSettings.refusal(config) { throw refusal }
-            return config
-        } catch {
+        let path: String
+        switch ConfigLocator.resolve(explicitPath: options.configPath, environment: environment) {
+        case .success(let located): path = located
+        case .failure(let error):
             log.error("\(error)")
+            return nil
+        }
+        switch ConfigLoader.loadAll(path: path, environment: environment) {
+        case .success(let config):
+            if let refusal = UnwiredSettings.refusal(config) {
+                log.error("\(refusal)")
+                return nil
+            }
+            return config
+        case .failure(let problems):
+            for error in problems.errors { log.error("\(error)") }
             return nil
         }
     }

@@ -82,16 +82,32 @@ struct ApprovalOverrides: Sendable, Equatable {
 
     init(node: ConfigNode) throws(ConfigError) {
         try node.object(allowedKeys: Self.keys)
-        codeDelivery = try node.child("code_delivery")?.oneOf(ApprovalConfig.CodeDelivery.self, noun: "code delivery")
-        elicitation = try node.child("elicitation")?.bool()
-        codeTTLSeconds = try node.child("code_ttl_seconds")?.int(in: ApprovalConfig.codeTTLRange)
-        maxAttempts = try node.child("max_attempts")?.int(in: ApprovalConfig.maxAttemptsRange)
-        codeDigits = try node.child("code_digits")?.int(in: ApprovalConfig.codeDigitsRange)
-        maxPending = try node.child("max_pending")?.int(in: ApprovalConfig.maxPendingRange)
-        maxWrongCodes = try node.child("max_wrong_codes")?.int(in: ApprovalConfig.maxWrongCodesRange)
-        elicitationTimeoutSeconds = try node.child("elicitation_timeout_seconds")?
-            .int(in: ApprovalConfig.elicitationTimeoutRange)
-        if let notifyNode = node.child("notify") {
+        // Each key is checked on its own, so that every wrong one is reported (see ConfigIssues).
+        func value<T>(_ key: String, _ read: (ConfigNode) throws(ConfigError) -> T) throws(ConfigError) -> T? {
+            guard let child = node.child(key) else { return nil }
+            return try child.attempt { () throws(ConfigError) in try read(child) }
+        }
+        codeDelivery = try value("code_delivery") { (n) throws(ConfigError) in
+            try n.oneOf(ApprovalConfig.CodeDelivery.self, noun: "code delivery")
+        }
+        elicitation = try value("elicitation") { (n) throws(ConfigError) in try n.bool() }
+        codeTTLSeconds = try value("code_ttl_seconds") { (n) throws(ConfigError) in
+            try n.int(in: ApprovalConfig.codeTTLRange)
+        }
+        maxAttempts = try value("max_attempts") { (n) throws(ConfigError) in
+            try n.int(in: ApprovalConfig.maxAttemptsRange)
+        }
+        codeDigits = try value("code_digits") { (n) throws(ConfigError) in try n.int(in: ApprovalConfig.codeDigitsRange)
+        }
+        maxPending = try value("max_pending") { (n) throws(ConfigError) in try n.int(in: ApprovalConfig.maxPendingRange)
+        }
+        maxWrongCodes = try value("max_wrong_codes") { (n) throws(ConfigError) in
+            try n.int(in: ApprovalConfig.maxWrongCodesRange)
+        }
+        elicitationTimeoutSeconds = try value("elicitation_timeout_seconds") { (n) throws(ConfigError) in
+            try n.int(in: ApprovalConfig.elicitationTimeoutRange)
+        }
+        notify = try value("notify") { (notifyNode) throws(ConfigError) in
             let argv = try notifyNode.stringArray(nonEmptyItems: false)
             guard let program = argv.first else {
                 throw notifyNode.error(.invalidValue, "must not be empty; give the command and its arguments")
@@ -99,8 +115,10 @@ struct ApprovalOverrides: Sendable, Equatable {
             if program.isEmpty {
                 throw notifyNode.error(.invalidValue, "the command (first element) must not be empty")
             }
-            notify = argv
+            return argv
         }
-        fallback = try node.child("fallback")?.oneOf(ApprovalConfig.Fallback.self, noun: "fallback")
+        fallback = try value("fallback") { (n) throws(ConfigError) in
+            try n.oneOf(ApprovalConfig.Fallback.self, noun: "fallback")
+        }
     }
 }

@@ -51,3 +51,16 @@ struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         return parts.joined(separator: ": ")
     }
 }
+
+/// Every problem found in one config file, in document order; never empty.
+struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    var errors: [ConfigError]
+
+    init(_ errors: [ConfigError]) {
+        precondition(!errors.isEmpty, "ConfigErrors holds at least one error")
+        self.errors = errors
+    }
+
+    /// One line per problem (a problem's own message may span lines, as the not-found list does).
+    var description: String { errors.map(\.description).joined(separator: "\n") }
+}

@@ -11,41 +11,102 @@ enum ConfigLoader {
     /// Larger files are refused (a config is a few kilobytes).
     static let maxFileBytes = 4 << 20
 
-    /// Reads `path` (relative paths are taken from the current directory) and parses it.
+    /// Reads `path` (relative paths are taken from the current directory) and parses it; the first
+    /// problem is thrown (`loadAll` reports every one).
     static func load(path: String, environment: [String: String]) throws(ConfigError) -> HubConfig {
-        let absolute = LocalPath.absolute(path)
-        let bytes = try readFile(absolute)
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(bytes)
-        } catch {
-            let (line, column) = lineAndColumn(of: error.offset, in: bytes)
-            throw ConfigError(
-                .invalidJSON, file: absolute, message: "invalid JSON at line \(line), column \(column): \(error)")
+        switch loadAll(path: path, environment: environment) {
+        case .success(let config): return config
+        case .failure(let problems): throw problems.errors[0]
         }
-        return try parse(json, filePath: absolute, environment: environment)
     }
 
-    /// Validates a parsed document. `filePath` is used in messages and to resolve relative `cwd`s.
+    /// Reads and checks `path`: the config, or every problem found in it.
+    static func loadAll(path: String, environment: [String: String]) -> Result<HubConfig, ConfigErrors> {
+        let absolute = LocalPath.absolute(path)
+        switch readJSON(absolute) {
+        case .success(let json): return validate(json, filePath: absolute, environment: environment)
+        case .failure(let error): return .failure(ConfigErrors([error]))
+        }
+    }
+
+    /// The parsed document at `absolute`, or why it could not be read or parsed.
+    static func readJSON(_ absolute: String) -> Result<JSONValue, ConfigError> {
+        let bytes: [UInt8]
+        do {
+            bytes = try readFile(absolute)
+        } catch {
+            return .failure(error)
+        }
+        do {
+            return .success(try JSONParser.parse(bytes))
+        } catch {
+            let (line, column) = lineAndColumn(of: error.offset, in: bytes)
+            return .failure(
+                ConfigError(
+                    .invalidJSON, file: absolute, message: "invalid JSON at line \(line), column \(column): \(error)"))
+        }
+    }
+
+    /// Validates a parsed document; the first problem is thrown. `filePath` is used in messages and to
+    /// resolve relative `cwd`s.
     static func parse(_ json: JSONValue, filePath: String, environment: [String: String]) throws(ConfigError)
         -> HubConfig
     {
-        let root = ConfigNode(value: json, path: "", file: filePath)
-        guard json.objectValue != nil else {
-            throw root.error(.wrongType, "the top level must be a JSON object, found \(json.typeName)")
+        switch validate(json, filePath: filePath, environment: environment) {
+        case .success(let config): return config
+        case .failure(let problems): throw problems.errors[0]
         }
+    }
+
+    /// Validates a parsed document, going on past each problem (a key whose value is wrong is checked
+    /// no further; its siblings and the other servers are), so that every problem is reported at once.
+    static func validate(_ json: JSONValue, filePath: String, environment: [String: String]) -> Result<
+        HubConfig, ConfigErrors
+    > {
+        let issues = ConfigIssues()
+        let root = ConfigNode(value: json, path: "", file: filePath, issues: issues)
+        guard json.objectValue != nil else {
+            return .failure(
+                ConfigErrors([root.error(.wrongType, "the top level must be a JSON object, found \(json.typeName)")]))
+        }
+        let config = collect(root) { () throws(ConfigError) in try parseDocument(root, environment: environment) }
+        if let config, issues.errors.isEmpty { return .success(config) }
+        return .failure(ConfigErrors(issues.errors))
+    }
+
+    /// Runs `body` under `node`'s collector: a failure is recorded there and nil returned.
+    static func collect<T>(_ node: ConfigNode, _ body: () throws(ConfigError) -> T?) -> T? {
+        do {
+            return try node.attemptIfPresent(body)
+        } catch {
+            node.issues?.record(error)
+            return nil
+        }
+    }
+
+    private static func parseDocument(_ root: ConfigNode, environment: [String: String]) throws(ConfigError)
+        -> HubConfig?
+    {
+        let filePath = root.file
         try root.object(allowedKeys: topLevelKeys)
 
         let timeouts =
-            try root.child("timeouts").map { (n) throws(ConfigError) in
-                try TimeoutConfig(node: n, base: TimeoutConfig())
+            try root.attemptIfPresent { () throws(ConfigError) in
+                try root.child("timeouts").map { (n) throws(ConfigError) in
+                    try TimeoutConfig(node: n, base: TimeoutConfig())
+                }
             } ?? TimeoutConfig()
-        let defaults = try root.child("defaults").map { (n) throws(ConfigError) in try PolicyDefaults(node: n) }
+        let defaults = try root.attemptIfPresent { () throws(ConfigError) in
+            try root.child("defaults").map { (n) throws(ConfigError) in try PolicyDefaults(node: n) }
+        }
         let approval = ApprovalConfig().applying(
-            try root.child("approval").map { (n) throws(ConfigError) in try ApprovalOverrides(node: n) })
+            try root.attemptIfPresent { () throws(ConfigError) in
+                try root.child("approval").map { (n) throws(ConfigError) in try ApprovalOverrides(node: n) }
+            })
         let naming =
-            try root.child("naming").map { (n) throws(ConfigError) in try NamingConfig(node: n) }
-            ?? NamingConfig()
+            try root.attemptIfPresent { () throws(ConfigError) in
+                try root.child("naming").map { (n) throws(ConfigError) in try NamingConfig(node: n) }
+            } ?? NamingConfig()
 
         let serversNode: ConfigNode
         switch (root.child("servers"), root.child("mcpServers")) {
@@ -65,14 +126,21 @@ enum ConfigLoader {
             timeouts: timeouts)
         var servers: [ServerConfig] = []
         var disabled: [String] = []
+        var invalid = 0
         for (name, node) in try serversNode.members() {
-            if let server = try ServerConfig.parse(name: name, node: node, context: context) {
+            let before = root.issues?.count ?? 0
+            let server = try node.attemptIfPresent { () throws(ConfigError) in
+                try ServerConfig.parse(name: name, node: node, context: context)
+            }
+            if (root.issues?.count ?? 0) > before {
+                invalid += 1
+            } else if let server {
                 servers.append(server)
             } else {
                 disabled.append(name)
             }
         }
-        if servers.isEmpty {
+        if servers.isEmpty && invalid == 0 {
             let why =
                 disabled.isEmpty
                 ? ""
@@ -82,9 +150,13 @@ enum ConfigLoader {
             throw serversNode.error(.noServers, "no servers configured\(why)")
         }
         let listing =
-            try root.child("listing").map { (n) throws(ConfigError) in try ListingMode(listingNode: n) } ?? .all
-        let session = try SessionPolicyConfig(
-            root: root, serverNames: servers.map(\.name) + disabled)
+            try root.attemptIfPresent { () throws(ConfigError) in
+                try root.child("listing").map { (n) throws(ConfigError) in try ListingMode(listingNode: n) }
+            } ?? .all
+        let session =
+            try root.attempt { () throws(ConfigError) in
+                try SessionPolicyConfig(root: root, serverNames: servers.map(\.name) + disabled)
+            } ?? SessionPolicyConfig()
         var config = HubConfig(
             filePath: filePath, servers: servers, disabledServers: disabled, defaults: defaults, approval: approval,
             naming: naming, timeouts: timeouts, listing: listing, session: session)
@@ -97,12 +169,16 @@ enum ConfigLoader {
         _ root: ConfigNode, environment: [String: String], into config: inout HubConfig
     ) throws(ConfigError) {
         let directory = LocalPath.parentDirectory(config.filePath)
-        config.audit = try root.child("audit").map { (n) throws(ConfigError) in
-            try AuditConfig(node: n, environment: environment, configDirectory: directory)
+        config.audit = try root.attemptIfPresent { () throws(ConfigError) in
+            try root.child("audit").map { (n) throws(ConfigError) in
+                try AuditConfig(node: n, environment: environment, configDirectory: directory)
+            }
         }
         config.pins =
-            try root.child("pins").map { (n) throws(ConfigError) in
-                try PinsConfig(node: n, environment: environment, configDirectory: directory)
+            try root.attemptIfPresent { () throws(ConfigError) in
+                try root.child("pins").map { (n) throws(ConfigError) in
+                    try PinsConfig(node: n, environment: environment, configDirectory: directory)
+                }
             } ?? PinsConfig(environment: environment)
     }
 
@@ -151,8 +227,20 @@ extension TimeoutConfig {
     init(node: ConfigNode, base: TimeoutConfig) throws(ConfigError) {
         try node.object(allowedKeys: ["call_seconds", "startup_seconds"])
         self = base
-        if let n = node.child("call_seconds") { callSeconds = try n.int(in: Self.callRange) }
-        if let n = node.child("startup_seconds") { startupSeconds = try n.int(in: Self.startupRange) }
+        if let n = node.child("call_seconds"),
+            let v = try n.attempt({ () throws(ConfigError) in
+                try n.int(in: Self.callRange)
+            })
+        {
+            callSeconds = v
+        }
+        if let n = node.child("startup_seconds"),
+            let v = try n.attempt({ () throws(ConfigError) in
+                try n.int(in: Self.startupRange)
+            })
+        {
+            startupSeconds = v
+        }
     }
 }
 

@@ -7,11 +7,14 @@ struct ConfigNode {
     /// `servers.payments.policy.rules[0]`; "" for the document root.
     let path: String
     let file: String
+    /// Where problems go when every one is wanted (see `ConfigIssues`); nil = throw the first.
+    let issues: ConfigIssues?
 
-    init(value: JSONValue, path: String, file: String) {
+    init(value: JSONValue, path: String, file: String, issues: ConfigIssues? = nil) {
         self.value = value
         self.path = path
         self.file = file
+        self.issues = issues
     }
 
     // MARK: - Errors
@@ -39,10 +42,11 @@ struct ConfigNode {
     /// The member `key` of this object, or nil when absent. Call `object(allowedKeys:)` first.
     func child(_ key: String) -> ConfigNode? {
         guard let member = value.objectValue?[key] else { return nil }
-        return ConfigNode(value: member, path: childPath(key), file: file)
+        return ConfigNode(value: member, path: childPath(key), file: file, issues: issues)
     }
 
     /// Checks this is an object whose keys are all in `allowedKeys`; unknown keys get a suggestion.
+    /// When collecting, every unknown key is recorded and the object is still returned.
     @discardableResult
     func object(allowedKeys: [String]) throws(ConfigError) -> JSONObject {
         guard let object = value.objectValue else { throw typeError(expected: "an object") }
@@ -51,7 +55,7 @@ struct ConfigNode {
             let message =
                 "unknown key \(JSONValue.string(key).serialized())"
                 + Self.suggestion(for: key, among: allowedKeys) + "; allowed: " + allowedKeys.joined(separator: ", ")
-            throw at.error(.unknownKey, message)
+            try report(at.error(.unknownKey, message))
         }
         return object
     }
@@ -59,12 +63,14 @@ struct ConfigNode {
     /// The members of an object with any keys, in document order.
     func members() throws(ConfigError) -> [(key: String, node: ConfigNode)] {
         guard let object = value.objectValue else { throw typeError(expected: "an object") }
-        return object.members.map { ($0.key, ConfigNode(value: $0.value, path: childPath($0.key), file: file)) }
+        return object.members.map {
+            ($0.key, ConfigNode(value: $0.value, path: childPath($0.key), file: file, issues: issues))
+        }
     }
 
     func elements() throws(ConfigError) -> [ConfigNode] {
         guard let array = value.arrayValue else { throw typeError(expected: "an array") }
-        return array.enumerated().map { ConfigNode(value: $1, path: "\(path)[\($0)]", file: file) }
+        return array.enumerated().map { ConfigNode(value: $1, path: "\(path)[\($0)]", file: file, issues: issues) }
     }
 
     // MARK: - Scalars
@@ -115,7 +121,10 @@ struct ConfigNode {
         guard value.arrayValue != nil else { throw typeError(expected: "an array of strings") }
         var result: [String] = []
         for element in try elements() {
-            result.append(try element.string(nonEmpty: nonEmptyItems))
+            if let item = try element.attempt({ () throws(ConfigError) in try element.string(nonEmpty: nonEmptyItems) })
+            {
+                result.append(item)
+            }
         }
         return result
     }

@@ -21,9 +21,19 @@ struct NamingConfig: Sendable, Equatable {
 
     init(node: ConfigNode) throws(ConfigError) {
         try node.object(allowedKeys: ["separator", "max_length", "dotless_clients"])
-        separator = try node.child("separator")?.oneOf(SeparatorChoice.self, noun: "separator").rawValue
-        if let n = node.child("max_length") { maxLength = try n.int(in: Self.maxLengthRange) }
-        dotlessClients = try node.child("dotless_clients")?.stringArray(nonEmptyItems: true)
+        separator = try node.attemptIfPresent { () throws(ConfigError) in
+            try node.child("separator")?.oneOf(SeparatorChoice.self, noun: "separator").rawValue
+        }
+        if let n = node.child("max_length"),
+            let v = try n.attempt({ () throws(ConfigError) in
+                try n.int(in: Self.maxLengthRange)
+            })
+        {
+            maxLength = v
+        }
+        dotlessClients = try node.attemptIfPresent { () throws(ConfigError) in
+            try node.child("dotless_clients")?.stringArray(nonEmptyItems: true)
+        }
     }
 
     private enum SeparatorChoice: String, CaseIterable {

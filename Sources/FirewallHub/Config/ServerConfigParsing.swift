@@ -15,15 +15,18 @@ extension ServerConfig {
 
     /// The server entry `name` → `node`, or nil when it is `"disabled": true`. A disabled entry is still
     /// checked for structure, but its `${VAR}`s are not expanded (so a disabled server may refer to
-    /// variables that are not set).
+    /// variables that are not set). When collecting (see ConfigIssues), every key is checked and the
+    /// result is nil if any failed: the caller counts the recorded problems.
     static func parse(name: String, node: ConfigNode, context: ParseContext) throws(ConfigError) -> ServerConfig? {
-        try validateName(name, node: node)
+        _ = try node.attempt { () throws(ConfigError) in try validateName(name, node: node) }
         guard node.value.objectValue != nil else {
             throw node.typeError(expected: "an object with at least \"command\"")
         }
         try node.object(allowedKeys: keys)
-        let disabled = try node.child("disabled")?.bool() ?? false
-        _ = try node.child("description")?.string(nonEmpty: false)
+        let disabled =
+            try node.attemptIfPresent { () throws(ConfigError) in try node.child("disabled")?.bool() } ?? false
+        _ = try node.attemptIfPresent { () throws(ConfigError) in try node.child("description")?.string(nonEmpty: false)
+        }
 
         var secrets = ExpandedSecrets()
         func expand(_ text: String, at: ConfigNode) throws(ConfigError) -> String {
@@ -43,69 +46,97 @@ extension ServerConfig {
             }
         }
 
-        guard let commandNode = node.child("command") else {
-            throw node.error(.missingKey, "missing \"command\" (the program that starts the server)")
+        var command: String?
+        if let commandNode = node.child("command") {
+            command = try commandNode.attempt { () throws(ConfigError) in
+                let command = try expand(try commandNode.string(nonEmpty: true), at: commandNode)
+                if command.isEmpty { throw commandNode.error(.invalidValue, "is empty after variable expansion") }
+                return command
+            }
+        } else {
+            try node.report(node.error(.missingKey, "missing \"command\" (the program that starts the server)"))
         }
-        let command = try expand(try commandNode.string(nonEmpty: true), at: commandNode)
-        if command.isEmpty { throw commandNode.error(.invalidValue, "is empty after variable expansion") }
 
         var args: [String] = []
         if let argsNode = node.child("args") {
-            guard argsNode.value.arrayValue != nil else { throw argsNode.typeError(expected: "an array of strings") }
-            for element in try argsNode.elements() {
-                args.append(try expand(try element.string(nonEmpty: false), at: element))
+            if argsNode.value.arrayValue == nil {
+                try argsNode.report(argsNode.typeError(expected: "an array of strings"))
+            } else {
+                for element in try argsNode.elements() {
+                    if let arg = try element.attempt({ () throws(ConfigError) in
+                        try expand(try element.string(nonEmpty: false), at: element)
+                    }) {
+                        args.append(arg)
+                    }
+                }
             }
         }
 
         var env: [String: String] = [:]
         if let envNode = node.child("env") {
-            guard envNode.value.objectValue != nil else {
-                throw envNode.typeError(expected: "an object mapping variable names to strings")
-            }
-            for (key, valueNode) in try envNode.members() {
-                if key.isEmpty || key.contains("=") || key.contains("\0") {
-                    throw valueNode.error(
-                        .invalidValue,
-                        "invalid environment variable name: it must be non-empty "
-                            + "and must not contain \"=\"")
+            if envNode.value.objectValue == nil {
+                try envNode.report(envNode.typeError(expected: "an object mapping variable names to strings"))
+            } else {
+                for (key, valueNode) in try envNode.members() {
+                    if key.isEmpty || key.contains("=") || key.contains("\0") {
+                        try valueNode.report(
+                            valueNode.error(
+                                .invalidValue,
+                                "invalid environment variable name: it must be non-empty and must not contain \"=\""))
+                        continue
+                    }
+                    env[key] = try valueNode.attempt { () throws(ConfigError) in
+                        try expand(try valueNode.string(nonEmpty: false), at: valueNode)
+                    }
                 }
-                env[key] = try expand(try valueNode.string(nonEmpty: false), at: valueNode)
             }
         }
 
         var cwd: String?
         if let cwdNode = node.child("cwd") {
-            let raw = try expand(try cwdNode.string(nonEmpty: true), at: cwdNode)
-            if raw.isEmpty { throw cwdNode.error(.invalidValue, "is empty after variable expansion") }
-            cwd =
-                raw.hasPrefix("/")
-                ? LocalPath.absolute(raw)
-                : LocalPath.absolute(LocalPath.appending(raw, to: context.configDirectory))
+            cwd = try cwdNode.attempt { () throws(ConfigError) in
+                let raw = try expand(try cwdNode.string(nonEmpty: true), at: cwdNode)
+                if raw.isEmpty { throw cwdNode.error(.invalidValue, "is empty after variable expansion") }
+                return raw.hasPrefix("/")
+                    ? LocalPath.absolute(raw)
+                    : LocalPath.absolute(LocalPath.appending(raw, to: context.configDirectory))
+            }
         }
 
         let policy =
-            try node.child("policy").map { (n) throws(ConfigError) in try PolicyConfig(node: n) }
-            ?? PolicyConfig()
-        let approval = try node.child("approval").map { (n) throws(ConfigError) in try ApprovalOverrides(node: n) }
-        if let approvalNode = node.child("approval") {
+            try node.attemptIfPresent { () throws(ConfigError) in
+                try node.child("policy").map { (n) throws(ConfigError) in try PolicyConfig(node: n) }
+            } ?? PolicyConfig()
+        let approval = try node.attemptIfPresent { () throws(ConfigError) in
+            try node.child("approval").map { (n) throws(ConfigError) in try ApprovalOverrides(node: n) }
+        }
+        if let approvalNode = node.child("approval"), approvalNode.value.objectValue != nil {
             // Codes live in one hub-wide store: their settings are hub-wide too.
             for key in ["code_ttl_seconds", "max_attempts", "code_digits", "max_pending", "max_wrong_codes"] {
                 if let keyNode = approvalNode.child(key) {
-                    throw keyNode.error(
-                        .invalidValue, "approval codes are hub-wide: set \"\(key)\" in the top-level \"approval\" block"
-                    )
+                    try keyNode.report(
+                        keyNode.error(
+                            .invalidValue,
+                            "approval codes are hub-wide: set \"\(key)\" in the top-level \"approval\" block"))
                 }
             }
         }
         let timeouts =
-            try node.child("timeouts").map { (n) throws(ConfigError) in
-                try TimeoutConfig(node: n, base: context.timeouts)
+            try node.attemptIfPresent { () throws(ConfigError) in
+                try node.child("timeouts").map { (n) throws(ConfigError) in
+                    try TimeoutConfig(node: n, base: context.timeouts)
+                }
             } ?? context.timeouts
 
         let protocolMode =
-            try node.child("protocol")?.oneOf(ServerConfig.ProtocolMode.self, noun: "protocol") ?? .auto
-        let listingMode = try node.child("listing").map { (n) throws(ConfigError) in try ListingMode(listingNode: n) }
+            try node.attemptIfPresent { () throws(ConfigError) in
+                try node.child("protocol")?.oneOf(ServerConfig.ProtocolMode.self, noun: "protocol")
+            } ?? .auto
+        let listingMode = try node.attemptIfPresent { () throws(ConfigError) in
+            try node.child("listing").map { (n) throws(ConfigError) in try ListingMode(listingNode: n) }
+        }
         if disabled { return nil }
+        guard let command else { return nil }
         var server = ServerConfig(
             name: name, jsonPath: node.path, command: command, args: args, env: env, cwd: cwd, policy: policy,
             approval: approval, timeouts: timeouts)

@@ -28,7 +28,7 @@ extension PolicyRule {
             var sawText = false
             // `visit` returns false to stop: the answer is then known (or the budget is spent).
             var answer: Bool?
-            func visit(_ text: String) -> Bool {
+            Self.visitTexts(of: value) { text in
                 if budget == 0 {
                     answer = !requireEvery
                     return false
@@ -46,23 +46,29 @@ extension PolicyRule {
                 }
                 return true
             }
-            func walk(_ value: JSONValue) -> Bool {
-                switch value {
-                case .string(let text): return visit(text)
-                case .number(let lexeme): return visit(lexeme)
-                case .bool(let flag): return visit(flag ? "true" : "false")
-                case .null: return visit("null")
-                case .array(let items):
-                    for item in items where !walk(item) { return false }
-                    return true
-                case .object(let object):
-                    for member in object where !visit(member.key) || !walk(member.value) { return false }
-                    return true
-                }
-            }
-            _ = walk(value)
             if let answer { return answer }
             return requireEvery && sawText
+        }
+
+        /// Calls `visit` with each text of `value` in document order (see the type comment) until it
+        /// returns false; returns false when stopped that way. The one walk both the decision and its
+        /// explanation (`examine`) use.
+        @discardableResult
+        static func visitTexts(of value: JSONValue, _ visit: (String) -> Bool) -> Bool {
+            switch value {
+            case .string(let text): return visit(text)
+            case .number(let lexeme): return visit(lexeme)
+            case .bool(let flag): return visit(flag ? "true" : "false")
+            case .null: return visit("null")
+            case .array(let items):
+                for item in items where !visitTexts(of: item, visit) { return false }
+                return true
+            case .object(let object):
+                for member in object where !visit(member.key) || !visitTexts(of: member.value, visit) {
+                    return false
+                }
+                return true
+            }
         }
     }
 }

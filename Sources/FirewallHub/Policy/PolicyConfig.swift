@@ -29,40 +29,52 @@ struct PolicyConfig: Sendable, Equatable {
 
     init(node: ConfigNode) throws(ConfigError) {
         try node.object(allowedKeys: Self.keys)
-        defaultAction = try node.child("default")?.oneOf(PolicyAction.self, noun: "action")
+        // Each key (and each rule) is checked on its own, so that every wrong one is reported.
+        defaultAction = try node.attemptIfPresent { () throws(ConfigError) in
+            try node.child("default")?.oneOf(PolicyAction.self, noun: "action")
+        }
         allow = try Self.globs(node.child("allow"))
         approve = try Self.globs(node.child("approve"))
         deny = try Self.globs(node.child("deny"))
         hide = try Self.globs(node.child("hide"))
         if let resourcesNode = node.child("resources") {
-            try resourcesNode.object(allowedKeys: ["allow", "deny", "default"])
-            var policy = ResourcePolicy(path: resourcesNode.path)
-            policy.allow = try Self.globs(resourcesNode.child("allow"))
-            policy.deny = try Self.globs(resourcesNode.child("deny"))
-            if let defaultNode = resourcesNode.child("default") {
-                let action = try defaultNode.oneOf(PolicyAction.self, noun: "action")
-                guard action != .approve else {
-                    throw defaultNode.error(
-                        .invalidValue, "resources can only be allowed or denied; allowed: allow, deny")
+            resources = try resourcesNode.attempt { () throws(ConfigError) in
+                try resourcesNode.object(allowedKeys: ["allow", "deny", "default"])
+                var policy = ResourcePolicy(path: resourcesNode.path)
+                policy.allow = try Self.globs(resourcesNode.child("allow"))
+                policy.deny = try Self.globs(resourcesNode.child("deny"))
+                if let defaultNode = resourcesNode.child("default") {
+                    let action = try defaultNode.oneOf(PolicyAction.self, noun: "action")
+                    guard action != .approve else {
+                        throw defaultNode.error(
+                            .invalidValue, "resources can only be allowed or denied; allowed: allow, deny")
+                    }
+                    policy.defaultAction = action
                 }
-                policy.defaultAction = action
+                return policy
             }
-            resources = policy
         }
         if let rulesNode = node.child("rules") {
             guard rulesNode.value.arrayValue != nil else { throw rulesNode.typeError(expected: "an array of rules") }
             for ruleNode in try rulesNode.elements() {
-                rules.append(try PolicyRule(node: ruleNode))
+                if let rule = try ruleNode.attempt({ () throws(ConfigError) in try PolicyRule(node: ruleNode) }) {
+                    rules.append(rule)
+                }
             }
         }
     }
 
     private static func globs(_ node: ConfigNode?) throws(ConfigError) -> [ToolGlob] {
         guard let node else { return [] }
-        guard node.value.arrayValue != nil else { throw node.typeError(expected: "an array of tool-name globs") }
+        guard node.value.arrayValue != nil else {
+            try node.report(node.typeError(expected: "an array of tool-name globs"))
+            return []
+        }
         var result: [ToolGlob] = []
         for element in try node.elements() {
-            result.append(ToolGlob(try element.string(nonEmpty: true)))
+            if let glob = try element.attempt({ () throws(ConfigError) in try element.string(nonEmpty: true) }) {
+                result.append(ToolGlob(glob))
+            }
         }
         return result
     }
@@ -89,31 +101,57 @@ struct PolicyRule: Sendable, Equatable {
 
     init(node: ConfigNode) throws(ConfigError) {
         try node.object(allowedKeys: Self.keys)
-        name = try node.child("name")?.string(nonEmpty: true)
-        guard let toolNode = node.child("tool") else {
-            throw node.error(.missingKey, "missing \"tool\" (a tool-name glob such as \"execute_sql\" or \"get_*\")")
+        let issuesBefore = node.issues?.count ?? 0
+        name = try node.attemptIfPresent { () throws(ConfigError) in try node.child("name")?.string(nonEmpty: true) }
+        var tool: ToolGlob?
+        if let toolNode = node.child("tool") {
+            tool = try toolNode.attempt { () throws(ConfigError) in ToolGlob(try toolNode.string(nonEmpty: true)) }
+        } else {
+            try node.report(
+                node.error(.missingKey, "missing \"tool\" (a tool-name glob such as \"execute_sql\" or \"get_*\")"))
         }
-        tool = ToolGlob(try toolNode.string(nonEmpty: true))
-        guard let actionNode = node.child("action") else {
-            throw node.error(.missingKey, "missing \"action\"; allowed: allow, approve, deny")
-        }
-        action = try actionNode.oneOf(PolicyAction.self, noun: "action")
-        arguments = []
-        if let argumentsNode = node.child("arguments") {
-            guard argumentsNode.value.objectValue != nil else {
-                throw argumentsNode.typeError(expected: "an object mapping argument names to regular expressions")
+        var action: PolicyAction?
+        if let actionNode = node.child("action") {
+            action = try actionNode.attempt { () throws(ConfigError) in
+                try actionNode.oneOf(PolicyAction.self, noun: "action")
             }
-            for (key, patternNode) in try argumentsNode.members() {
-                if key.isEmpty { throw patternNode.error(.invalidValue, "the argument name must not be empty") }
-                let source = try patternNode.string(nonEmpty: true)
-                switch ArgumentPattern.compile(source) {
-                case .success(let pattern): arguments.append(ArgumentCondition(argument: key, pattern: pattern))
-                case .failure(let problem):
-                    throw patternNode.error(
-                        .invalidValue, "invalid regular expression \(Self.quoted(source)): \(problem.reason)")
+        } else {
+            try node.report(node.error(.missingKey, "missing \"action\"; allowed: allow, approve, deny"))
+        }
+        var arguments: [ArgumentCondition] = []
+        if let argumentsNode = node.child("arguments") {
+            if argumentsNode.value.objectValue == nil {
+                try argumentsNode.report(
+                    argumentsNode.typeError(expected: "an object mapping argument names to regular expressions"))
+            } else {
+                for (key, patternNode) in try argumentsNode.members() {
+                    if key.isEmpty {
+                        try patternNode.report(patternNode.error(.invalidValue, "the argument name must not be empty"))
+                        continue
+                    }
+                    guard
+                        let source = try patternNode.attempt({ () throws(ConfigError) in
+                            try patternNode.string(nonEmpty: true)
+                        })
+                    else { continue }
+                    switch ArgumentPattern.compile(source) {
+                    case .success(let pattern): arguments.append(ArgumentCondition(argument: key, pattern: pattern))
+                    case .failure(let problem):
+                        try patternNode.report(
+                            patternNode.error(
+                                .invalidValue, "invalid regular expression \(Self.quoted(source)): \(problem.reason)"))
+                    }
                 }
             }
         }
+        guard let tool, let action else {
+            // Only reachable while collecting: the problems are recorded; this rule is not used.
+            throw node.issues?.errors.dropFirst(issuesBefore).first
+                ?? node.error(.invalidValue, "the rule is incomplete")
+        }
+        self.tool = tool
+        self.action = action
+        self.arguments = arguments
     }
 
     /// True when every condition holds for the call's arguments (see `ArgumentCondition.holds`): an

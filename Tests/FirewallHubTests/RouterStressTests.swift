@@ -47,6 +47,16 @@ private final class PipeCapture: Sendable {
     }
 }
 
+/// Walks a session through a start-up without a process (the transitions a real one takes): opened
+/// in the legacy era, its tools listed, ready.
+private func makeReady(_ target: TargetSession, tools: [JSONObject]) {
+    _ = target.startup.begin()
+    _ = target.startup.answered(.initialize, .result(["capabilities": ["tools": [:]]]))
+    _ = target.lists.beginStartup([.tools])
+    _ = target.lists.page(.tools, items: tools, nextCursor: nil, duringStartup: true)
+    target.startup.listed()
+}
+
 @Suite struct RouterStressTests {
     /// The pending table against a model: every id comes out at most once, by whichever path.
     @Test(arguments: [1, 2, 3] as [UInt64]) func pendingTableMatchesAModel(seed: UInt64) throws {
@@ -121,8 +131,8 @@ private final class PipeCapture: Sendable {
         router.clientOut = PeerOutput(capture.writer)
         let tool: JSONObject = ["name": "echo", "inputSchema": ["type": "object"]]
         for target in router.targets {
-            target.tools = [tool]
-            target.state = .ready
+            target.beginGeneration()
+            makeReady(target, tools: [tool])
         }
         router.rebuildCatalog()
         let names = router.catalog.entries.map(\.exposedName)
@@ -198,8 +208,8 @@ private final class PipeCapture: Sendable {
                 router.handle(
                     .target(index: target.index, generation: target.generation, .exited(.signaled(SIGKILL))))
                 // What a completed restart looks like to the router: a new generation, ready again.
-                target.generation += 1
-                target.state = .ready
+                target.beginGeneration()
+                makeReady(target, tools: [tool])
             default:
                 nextID += 1
                 expected[.int(nextID)] = 1

@@ -54,12 +54,14 @@ extension HubRouter {
         line: [UInt8]? = nil
     ) {
         guard target.era == .modern, case .result(let value) = outcome else {
-            if target.era == .legacy, !isModern(clientID), let line, let passable = PassableLine(line),
-                let range = JSONScan.valueRange(ofTopLevelKey: "id", in: line)
+            let clientEra: ProtocolEra = isModern(clientID) ? .modern : .legacy
+            if let line,
+                let splice = FastPath.answer(
+                    line, validated: true, targetEra: target.era, clientEra: { _ in clientEra })
             {
                 // Same era on both sides: only the id changes, so splice it into the target's own bytes
                 // (no re-encoding of a result that may be megabytes long).
-                clientOut?.send(OutboundLine(splicing: passable, replacing: [(range, clientID.json)]))
+                clientOut?.send(splice.bytes(clientID: clientID))
                 return
             }
             sendToClient(.response(.init(id: clientID, outcome: outcome)))

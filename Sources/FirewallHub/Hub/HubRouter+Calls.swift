@@ -23,7 +23,8 @@ extension HubRouter {
             handleConfirm(request, arguments: arguments ?? JSONObject())
             return
         }
-        guard let entry = catalog.resolve(name), let target = targets.first(where: { $0.name == entry.server }) else {
+        guard let entry = catalog.tool(named: name), let target = targets.first(where: { $0.name == entry.server })
+        else {
             respond(request.id, error: .invalidParams("Unknown tool: \(name)"))
             return
         }
@@ -44,8 +45,7 @@ extension HubRouter {
                     message: "\(entry.exposedName): server \"\(target.name)\" is not available"))
             return
         }
-        let decision = policies[target.name]!.decide(
-            tool: entry.tool, annotations: entry.annotations, arguments: arguments)
+        let decision = catalog.decide(entry, arguments: arguments)
         if decision.action != .approve {
             log.info("call \(entry.exposedName) → \(decision.action.rawValue) (\(decision.rule))")
         }
@@ -79,12 +79,21 @@ extension HubRouter {
         _ request: JSONRPCMessage.Request, to target: TargetSession, entry: CatalogEntry, arguments: JSONObject?,
         meta: JSONObject?, line: [UInt8]? = nil
     ) {
-        var params = request.params ?? JSONObject()
-        params["name"] = .string(entry.tool)
-        if let arguments { params["arguments"] = .object(arguments) }
-        if let meta { params["_meta"] = .object(meta) }
+        let params = Self.toolCallParams(request.params, tool: entry.tool, arguments: arguments, meta: meta)
         forwardRequest(
             request, method: "tools/call", params: params, to: target, label: entry.exposedName,
             splice: line.map { ($0, entry.tool) })
+    }
+
+    /// The params of a `tools/call` for its target (the general path, which `FastPath` splices around):
+    /// the client's, with the target's own tool name, and `arguments` and `_meta` as given.
+    static func toolCallParams(
+        _ clientParams: JSONObject?, tool: String, arguments: JSONObject?, meta: JSONObject?
+    ) -> JSONObject {
+        var params = clientParams ?? JSONObject()
+        params["name"] = .string(tool)
+        if let arguments { params["arguments"] = .object(arguments) }
+        if let meta { params["_meta"] = .object(meta) }
+        return params
     }
 }

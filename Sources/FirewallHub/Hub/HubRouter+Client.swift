@@ -116,10 +116,10 @@ extension HubRouter {
         let requested = params["protocolVersion"]?.stringValue
         clientName = params["clientInfo"]?["name"]?.stringValue
         clientCapabilities = params["capabilities"]?.objectValue
-        naming = ToolNaming.forClient(named: clientName, config: config.naming)
+        catalog.useNaming(ToolNaming.forClient(named: clientName, config: config.naming))
         rebuildCatalog()
         log.debug(
-            "client \(clientName ?? "(unnamed)") asked for protocol \(requested ?? "(none)"); separator \"\(naming.separator)\""
+            "client \(clientName ?? "(unnamed)") asked for protocol \(requested ?? "(none)"); separator \"\(catalog.naming.separator)\""
         )
 
         declaredCapabilities = mergedCapabilities()
@@ -127,12 +127,13 @@ extension HubRouter {
         var result = JSONObject()
         result["protocolVersion"] = .string(ProtocolVersion.negotiate(clientRequested: requested))
         result["capabilities"] = .object(capabilities)
-        result["serverInfo"] = .object(Self.hubServerInfo)
+        result["serverInfo"] = .object(HubVersion.serverInfo)
         result["instructions"] = .string(hubInstructions())
         respond(request.id, result: .object(result))
     }
 
     func hubInstructions() -> String {
+        let naming = catalog.naming
         let names =
             naming.namespaced
             ? "mcp-firewall-hub fronts several MCP servers; each tool is named <server>\(naming.separator)<tool>. "
@@ -155,23 +156,13 @@ extension HubRouter {
     func rebuildCatalog() {
         // An exited target keeps its lists: the next call to one of its tools restarts it.
         // A restarting one too, until its new lists replace the old.
-        let live = targets.filter { $0.state == .ready || $0.isExited || $0.isRestarting }
-        catalog = ToolCatalog(
-            servers: live.map { (name: $0.name, tools: $0.tools) }, naming: naming, ledger: catalog.ledger)
-        for (server, reason) in catalog.skipped { log.server(server, reason) }
-        for collision in catalog.collisions { log.warning(collision) }
-        promptCatalog = ToolCatalog(
-            servers: live.map { (name: $0.name, tools: $0.lists[.prompts] ?? []) }, naming: naming, reserved: [],
-            ledger: promptCatalog.ledger)
-        for collision in promptCatalog.collisions { log.warning("prompts: " + collision) }
-        var resourcePolicies: [String: ResourcePolicy] = [:]
-        for target in live { resourcePolicies[target.name] = target.config.policy.resources }
-        resourceMap = ResourceMap(
-            servers: live.map {
-                (name: $0.name, resources: $0.lists[.resources] ?? [], templates: $0.lists[.resourceTemplates] ?? [])
-            },
-            policies: resourcePolicies)
-        for (server, reason) in resourceMap.skipped { log.server(server, reason) }
+        let notes = catalog.rebuild(pool.catalogSources)
+        for note in notes {
+            switch note {
+            case .server(let server, let text): log.server(server, text)
+            case .warning(let text): log.warning(text)
+            }
+        }
     }
 
     /// Answers requests that waited for start-up, once every target is ready or has failed.
@@ -188,11 +179,11 @@ extension HubRouter {
 
     /// Whether client requests are answered now: every target has started (or failed), or the client
     /// has waited `startupGraceSeconds` for the slow ones.
-    var startupAnswered: Bool { allSettled || startupGraceOver }
+    var startupAnswered: Bool { pool.startupAnswered }
 
     /// The target a `tools/call` names, when that target is restarting (so the call must wait).
     func restartingTarget(for request: JSONRPCMessage.Request) -> TargetSession? {
-        guard case .string(let name)? = request.params?["name"], let entry = catalog.resolve(name),
+        guard case .string(let name)? = request.params?["name"], let entry = catalog.tool(named: name),
             let target = targets.first(where: { $0.name == entry.server }), target.isRestarting
         else { return nil }
         return target
@@ -203,7 +194,7 @@ extension HubRouter {
         var kept: [JSONRPCMessage.Request] = []
         for request in deferred {
             guard request.method == "tools/call", case .string(let name)? = request.params?["name"],
-                catalog.resolve(name)?.server == target.name
+                catalog.tool(named: name)?.server == target.name
             else {
                 kept.append(request)
                 continue

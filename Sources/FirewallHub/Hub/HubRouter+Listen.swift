@@ -36,11 +36,10 @@ extension HubRouter {
         var perTarget: [(target: TargetSession, uris: [String])] = []
         var honored: [String] = []
         for uri in stream.resourceSubscriptions {
-            guard let owner = try? resourceMap.route(uri),
+            guard let owner = try? catalog.route(uri: uri),
                 let target = targets.first(where: { $0.name == owner.server })
             else { continue }
-            if let policy = config.server(named: owner.server)?.policy.resources, !policy.decide(uri: owner.uri).allowed
-            {
+            if !catalog.resourceDecision(server: owner.server, uri: owner.uri).allowed {
                 log.info("subscriptions/listen \(uri) → deny (resource policy)")
                 continue
             }
@@ -91,7 +90,7 @@ extension HubRouter {
     func closeClientStream(_ id: RequestID) {
         guard clientStreams.removeValue(forKey: id) != nil else { return }
         for target in targets {
-            let held = target.subscriptionHolders.compactMap { $0.value.contains(.stream(id)) ? $0.key : nil }
+            let held = target.listen.uris(heldBy: .stream(id))
             if !held.isEmpty { unsubscribe(target, uris: held, holder: .stream(id)) }
         }
     }

@@ -10,8 +10,6 @@ struct ModernClientRequest {
 /// Protocol 2026-07-28 toward the client: `server/discover`, the per-request envelope, modern results,
 /// and approval by `InputRequiredResult` (MRTR) with a sealed `requestState`.
 extension HubRouter {
-    static let hubServerInfo: JSONObject = ["name": .string(HubVersion.name), "version": .string(HubVersion.version)]
-
     /// Reads a request's envelope. Returns false when the request was answered here (a malformed
     /// envelope, an unsupported version, or a method 2026-07-28 removed).
     func admitModernRequest(_ request: JSONRPCMessage.Request) -> Bool {
@@ -32,7 +30,7 @@ extension HubRouter {
         // legacy client initialized this process.
         if !clientInitialized, let name = envelope.clientInfo?["name"]?.stringValue, name != clientName {
             clientName = name
-            naming = ToolNaming.forClient(named: name, config: config.naming)
+            catalog.useNaming(ToolNaming.forClient(named: name, config: config.naming))
             rebuildCatalog()
         }
         return true
@@ -42,7 +40,7 @@ extension HubRouter {
     func modernized(_ response: JSONRPCMessage.Response) -> JSONRPCMessage.Response {
         guard let id = response.id, let modern = modernRequests.removeValue(forKey: id) else { return response }
         guard case .result(let value) = response.outcome, let object = value.objectValue else { return response }
-        let result = ModernResult.complete(object, serverInfo: Self.hubServerInfo, method: modern.method)
+        let result = ModernResult.complete(object, serverInfo: HubVersion.serverInfo, method: modern.method)
         return JSONRPCMessage.Response(id: id, outcome: .result(.object(result)))
     }
 
@@ -51,7 +49,7 @@ extension HubRouter {
     func handleDiscover(_ request: JSONRPCMessage.Request) {
         let result = ModernResult.discoverResult(
             supportedVersions: ProtocolVersion.legacy + ModernEnvelope.modernVersions,
-            capabilities: modernCapabilities(), instructions: hubInstructions(), serverInfo: Self.hubServerInfo)
+            capabilities: modernCapabilities(), instructions: hubInstructions(), serverInfo: HubVersion.serverInfo)
         respond(request.id, result: .object(result))
     }
 

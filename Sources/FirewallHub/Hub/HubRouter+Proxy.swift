@@ -11,28 +11,8 @@ extension HubRouter {
         ["elicitation": ["form": [:]], "sampling": [:], "roots": [:]]
     }
 
-    /// The hub's capabilities for the client: tools and logging always (a target's log messages are
-    /// passed on whether or not it declared `logging`, as the official SDK's servers do not); the rest
-    /// when some ready target has them.
-    func mergedCapabilities() -> JSONObject {
-        if !allSettled {
-            // Some target is still starting: declare everything it might bring (lists may be empty).
-            return [
-                "tools": ["listChanged": true], "prompts": ["listChanged": true],
-                "resources": ["subscribe": true, "listChanged": true], "completions": [:], "logging": [:],
-            ]
-        }
-        let ready = targets.filter { $0.state == .ready }
-        func any(_ key: String) -> Bool { ready.contains { $0.capabilities?[key] != nil } }
-        var capabilities: JSONObject = ["tools": ["listChanged": true], "logging": [:]]
-        if any("prompts") { capabilities["prompts"] = ["listChanged": true] }
-        if any("resources") {
-            let subscribe = ready.contains { $0.capabilities?["resources"]?["subscribe"] == .bool(true) }
-            capabilities["resources"] = ["subscribe": .bool(subscribe), "listChanged": true]
-        }
-        if any("completions") { capabilities["completions"] = [:] }
-        return capabilities
-    }
+    /// The hub's capabilities for the client (see `TargetPool.mergedCapabilities`).
+    func mergedCapabilities() -> JSONObject { pool.mergedCapabilities() }
 
     // MARK: - Client requests routed to one target
 
@@ -62,8 +42,10 @@ extension HubRouter {
         }
         let purpose = TargetSession.Pending.clientCall(clientID: request.id, exposedName: label, timer: nil)
         let hubID: Int
-        if let splice, target.era == .legacy, !isModern(request.id), clientToken == nil,
-            let spliced = RequestSplice(line: splice.line)
+        if let splice,
+            let spliced = FastPath.request(
+                splice.line, clientEra: isModern(request.id) ? .modern : .legacy, targetEra: target.era,
+                swapsProgressToken: clientToken != nil)
         {
             hubID = target.send(purpose: purpose) { spliced.bytes(id: $0, name: splice.name) }
         } else {
@@ -98,7 +80,7 @@ extension HubRouter {
             respond(request.id, error: .invalidParams("prompts/get needs \"name\" (a string)"))
             return
         }
-        guard let entry = promptCatalog.resolve(name) else {
+        guard let entry = catalog.prompt(named: name) else {
             respond(request.id, error: .invalidParams("Unknown prompt: \(name)"))
             return
         }
@@ -131,7 +113,7 @@ extension HubRouter {
     ) -> (server: String, uri: String)? {
         let routed: (server: String, uri: String)?
         do {
-            routed = try resourceMap.route(uri)
+            routed = try catalog.route(uri: uri)
         } catch {
             respond(request.id, error: .invalidParams("\(request.method): \(error)"))
             return nil
@@ -143,13 +125,11 @@ extension HubRouter {
                     ?? JSONRPCError(code: -32002, message: "Resource not found: \(uri)", data: ["uri": .string(uri)]))
             return nil
         }
-        if let policy = config.server(named: owner.server)?.policy.resources {
-            let (allowed, rule) = policy.decide(uri: owner.uri)
-            if !allowed {
-                log.info("\(request.method) \(uri) → deny (\(rule))")
-                respond(request.id, error: .invalidParams("\(uri) is denied by the firewall policy (\(rule))"))
-                return nil
-            }
+        let (allowed, rule) = catalog.resourceDecision(server: owner.server, uri: owner.uri)
+        if !allowed {
+            log.info("\(request.method) \(uri) → deny (\(rule))")
+            respond(request.id, error: .invalidParams("\(uri) is denied by the firewall policy (\(rule))"))
+            return nil
         }
         return owner
     }
@@ -162,7 +142,7 @@ extension HubRouter {
         let server: String
         switch (ref["type"]?.stringValue, ref["name"]?.stringValue, ref["uri"]?.stringValue) {
         case ("ref/prompt", let name?, _):
-            guard let entry = promptCatalog.resolve(name) else {
+            guard let entry = catalog.prompt(named: name) else {
                 respond(request.id, error: .invalidParams("Unknown prompt: \(name)"))
                 return
             }
@@ -258,8 +238,8 @@ extension HubRouter {
         case "notifications/resources/updated":
             guard var params = notification.params, case .string(let uri)? = params["uri"] else { return }
             // A modern target's stream is the hub's: what nobody holds any more is not passed on.
-            if target.era == .modern, target.subscriptionHolders[uri] == nil { return }
-            let exposed = resourceMap.exposedURI(server: target.name, uri: uri)
+            if target.era == .modern, !target.listen.isHeld(uri) { return }
+            let exposed = catalog.exposedURI(server: target.name, uri: uri)
             params["uri"] = .string(exposed)
             params["_meta"] = Self.withoutSubscriptionID(params["_meta"])
             notifyStreams(resourceUpdated: exposed, params: params)

@@ -84,9 +84,7 @@ extension HubRouter {
                             + "\"\(target.name)\" answered, so its outcome is unknown"))
             }
         }
-        let processes = targets.compactMap(\.process) + retiredProcesses
-        for target in targets { target.process = nil }
-        retiredProcesses = []
+        let processes = pool.takeAllProcesses()
         let sink = self.sink
         let grace = targetStopGrace
         Task.detached {
@@ -102,9 +100,7 @@ extension HubRouter {
     /// Closes every target's stdin, then escalates to SIGTERM and SIGKILL of its process group
     /// (`tools`, and a safety net after the serve loop; a no-op once `endShutdownGrace` stopped them).
     func stopAllTargets() async {
-        let processes = targets.compactMap { $0.process } + retiredProcesses
-        for target in targets { target.process = nil }
-        retiredProcesses = []
+        let processes = pool.takeAllProcesses()
         await withTaskGroup(of: Void.self) { group in
             for process in processes {
                 let grace = targetStopGrace
@@ -116,8 +112,7 @@ extension HubRouter {
     /// A process the router no longer talks to but that may still be exiting (a target that failed
     /// or is being replaced): shut it down now, and wait for it at exit.
     func retire(_ process: ChildProcess) {
-        retiredProcesses.removeAll { $0.hasExited }
-        retiredProcesses.append(process)
+        pool.retire(process)
         let grace = targetStopGrace
         Task.detached { await process.shutdown(grace: grace) }
     }

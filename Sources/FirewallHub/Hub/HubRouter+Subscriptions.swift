@@ -5,9 +5,6 @@ import MCPWire
 /// (2026-07-28) target sends them only on a `subscriptions/listen` stream, so the hub keeps one open
 /// on each modern target, asking for every list's changes and for the resources someone subscribed to.
 extension HubRouter {
-    /// Graceful ends of a target's listen stream after which the hub opens it again, per minute.
-    static let maxListenReopensPerMinute = 5
-
     /// Opens (or re-opens, with the current subscriptions) the listen stream of a modern target. The
     /// new stream is asked for before the old one is cancelled, so no change falls between them.
     func openListen(_ target: TargetSession, waiters: [SubscriptionWaiter] = []) {
@@ -15,58 +12,45 @@ extension HubRouter {
             confirm(waiters, error: nil)
             return
         }
-        if target.listenRefused {
+        if target.listen.refused {
             confirm(waiters, error: listenRefusedError(target))
             return
         }
-        var filter: JSONObject = ["toolsListChanged": true, "promptsListChanged": true, "resourcesListChanged": true]
-        let uris = target.subscriptionHolders.keys.sorted()
-        if !uris.isEmpty { filter["resourceSubscriptions"] = .array(uris.map(JSONValue.string)) }
-        let old = target.listenID
-        target.listenID = target.send(
-            method: ModernMethods.subscriptionsListen, params: ["notifications": .object(filter)], purpose: .listen)
-        target.listenAcknowledged = false
-        target.listenWaiters += waiters
-        if let old, target.removePending(old) != nil {
+        let id = target.send(
+            method: ModernMethods.subscriptionsListen, params: ["notifications": .object(target.listen.filter)],
+            purpose: .listen)
+        if let old = target.listen.opened(id: id, waiters: waiters), target.removePending(old) != nil {
             target.notify(method: "notifications/cancelled", params: ["requestId": .int(old)])
         }
     }
 
     /// `notifications/subscriptions/acknowledged` from a target.
     func listenAcknowledged(_ target: TargetSession, _ params: JSONObject?) {
-        guard let id = target.listenID, params?["_meta"]?[ModernEnvelope.subscriptionIdKey] == .number(String(id))
+        guard
+            let waiters = target.listen.acknowledge(subscriptionID: params?["_meta"]?[ModernEnvelope.subscriptionIdKey])
         else { return }  // an older stream's
-        target.listenAcknowledged = true
         log.debug(
             "[\(target.name)] acknowledged subscriptions/listen: \(params?["notifications"]?.serialized() ?? "{}")")
-        let waiters = target.listenWaiters
-        target.listenWaiters = []
         confirm(waiters, error: nil)
     }
 
     /// A target answered a listen request: that stream ended. A graceful end (a result) of the current
     /// stream is followed by a new one (within a cap); an error means the target serves none.
     func listenEnded(_ target: TargetSession, id: Int, _ outcome: JSONRPCMessage.Response.Outcome) {
-        guard id == target.listenID else { return }
-        target.listenID = nil
-        switch outcome {
-        case .error(let error):
-            target.listenRefused = true
-            log.server(
-                target.name,
-                "subscriptions/listen failed: \(error.message) (code \(error.code)); only the list changes and "
-                    + "resource updates it sends unasked can reach the client")
-            let waiters = target.listenWaiters
-            target.listenWaiters = []
-            confirm(waiters, error: listenRefusedError(target))
-        case .result:
-            let cutoff = now() - 60
-            target.listenReopenTimes.removeAll { $0 < cutoff }
-            guard !shuttingDown, target.listenReopenTimes.count < Self.maxListenReopensPerMinute else {
-                log.server(target.name, "ended its subscriptions/listen stream; not opening another one")
-                return
+        switch target.listen.ended(id: id, outcome, now: now(), shuttingDown: shuttingDown) {
+        case .notCurrent:
+            return
+        case .refused(let waiters):
+            if case .error(let error) = outcome {
+                log.server(
+                    target.name,
+                    "subscriptions/listen failed: \(error.message) (code \(error.code)); only the list changes and "
+                        + "resource updates it sends unasked can reach the client")
             }
-            target.listenReopenTimes.append(now())
+            confirm(waiters, error: listenRefusedError(target))
+        case .stop:
+            log.server(target.name, "ended its subscriptions/listen stream; not opening another one")
+        case .reopen:
             log.debug("[\(target.name)] ended its subscriptions/listen stream; opening a new one")
             openListen(target)
             relist(target, ListKind.allCases)  // what changed meanwhile was not announced
@@ -87,10 +71,7 @@ extension HubRouter {
     func subscribe(
         _ target: TargetSession, uris: [String], holder: SubscriptionHolder, waiter: SubscriptionWaiter?
     ) {
-        var added: [String] = []
-        for uri in uris where target.subscriptionHolders[uri, default: []].insert(holder).inserted {
-            if target.subscriptionHolders[uri]!.count == 1 { added.append(uri) }
-        }
+        let added = target.listen.hold(uris, by: holder)
         let waiters = waiter.map { [$0] } ?? []
         guard !added.isEmpty, target.process != nil else {
             confirm(waiters, error: nil)
@@ -111,13 +92,7 @@ extension HubRouter {
     /// Removes `holder` from the subscriptions of `uris` and unsubscribes the target from those nobody
     /// holds any more.
     func unsubscribe(_ target: TargetSession, uris: [String], holder: SubscriptionHolder) {
-        var dropped: [String] = []
-        for uri in uris where target.subscriptionHolders[uri]?.remove(holder) != nil {
-            if target.subscriptionHolders[uri]!.isEmpty {
-                target.subscriptionHolders[uri] = nil
-                dropped.append(uri)
-            }
-        }
+        let dropped = target.listen.release(uris, by: holder)
         guard !dropped.isEmpty, target.state == .ready else { return }
         switch target.era {
         case .modern:
@@ -132,7 +107,7 @@ extension HubRouter {
     /// A started (or restarted) legacy target is subscribed again to what is held.
     func resubscribe(_ target: TargetSession) {
         guard target.era == .legacy else { return }
-        for uri in target.subscriptionHolders.keys.sorted() {
+        for uri in target.listen.heldURIs {
             target.send(method: "resources/subscribe", params: ["uri": .string(uri)], purpose: .subscription([]))
         }
     }
@@ -151,10 +126,7 @@ extension HubRouter {
 
     /// Every waiter of a target whose process is gone (exit, failure, shutdown) hears of it now.
     func failSubscriptionWaiters(_ target: TargetSession, pending: [TargetSession.Pending], because reason: String) {
-        var waiters = target.listenWaiters
-        target.listenWaiters = []
-        target.listenID = nil
-        target.listenAcknowledged = false
+        var waiters = target.listen.processGone()
         for case .subscription(let more) in pending { waiters += more }
         confirm(
             waiters, error: JSONRPCError(code: JSONRPCError.targetUnavailableCode, message: reason))
@@ -181,13 +153,11 @@ extension HubRouter {
         _ request: JSONRPCMessage.Request, target: TargetSession, uri: String, params: JSONObject, label: String
     ) {
         let subscribing = request.method == "resources/subscribe"
-        let heldByOthers = target.subscriptionHolders[uri].map { !$0.subtracting([.legacyClient]).isEmpty } ?? false
-        if target.era == .legacy, !heldByOthers {
+        if target.era == .legacy, !target.listen.isHeld(uri, byOthersThan: .legacyClient) {
             if subscribing {
-                target.subscriptionHolders[uri, default: []].insert(.legacyClient)
+                _ = target.listen.hold([uri], by: .legacyClient)
             } else {
-                target.subscriptionHolders[uri]?.remove(.legacyClient)
-                if target.subscriptionHolders[uri]?.isEmpty == true { target.subscriptionHolders[uri] = nil }
+                _ = target.listen.release([uri], by: .legacyClient)
             }
             forwardRequest(request, method: request.method, params: params, to: target, label: label)
             return

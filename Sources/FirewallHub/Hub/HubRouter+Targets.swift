@@ -5,7 +5,7 @@ extension HubRouter {
     func startAllTargets() {
         for target in targets { startTarget(target) }
         switch mode {
-        case .serve: _ = startTimer(after: Self.startupGraceSeconds, .startupGrace)
+        case .serve: _ = startTimer(after: TargetPool.startupGraceSeconds, .startupGrace)
         case .listTools: _ = startTimer(after: Self.startupNoticeSeconds, .startupNotice)
         }
         releaseDeferredIfSettled()
@@ -15,29 +15,19 @@ extension HubRouter {
     static let startupNoticeSeconds = 2.0
 
     func announceSlowStarts() {
-        let waiting = targets.filter { !$0.state.isSettled }
+        let waiting = pool.stillStarting
         guard !waiting.isEmpty else { return }
         let names = waiting.map { "\($0.name) (up to \($0.config.timeouts.startupSeconds) s)" }
         log.info("waiting for " + names.joined(separator: ", ") + " to start (timeouts.startup_seconds)")
     }
 
     func startTarget(_ target: TargetSession) {
-        target.generation += 1
-        target.pendingPages = [:]
-        target.seenCursors = [:]
-        target.listsReading = []
-        target.relistAfter = []
-        target.listsInFlight = []
-        target.startTimes.append(now())
+        target.beginGeneration()
+        target.restarts.recordStart(now: now())
         let index = target.index
         let generation = target.generation
         let sink = self.sink
-        var childEnvironment = environment
-        for (key, value) in target.config.env { childEnvironment[key] = value }
-        let spec = SpawnSpec(
-            command: resolvedCommand(target.config.command), arguments: target.config.args,
-            environment: childEnvironment,
-            workingDirectory: target.config.cwd)
+        let spec = TargetLaunch.spec(for: target.config, environment: environment, hubConfigPath: config.filePath)
         do {
             target.process = try ChildProcess.spawn(spec) { event in
                 sink.yield(.target(index: index, generation: generation, event))
@@ -46,123 +36,56 @@ extension HubRouter {
             failTarget(target, reason: "could not start: \(error)")
             return
         }
-        target.state = .initializing
+        let opening = target.startup.begin()
         target.startupTimer = startTimer(
             after: Double(target.config.timeouts.startupSeconds), .startup(target: index, generation: generation))
-        target.era = .legacy
-        target.openingRefusal = nil
-        if target.config.protocolMode == .modern {
-            sendDiscover(target)
-        } else {
-            sendInitialize(target)
+        sendOpening(opening, to: target)
+    }
+
+    /// `initialize`, or `server/discover` with the hub's envelope (the target is not modern until it
+    /// answers); see TargetStartup for which goes first.
+    private func sendOpening(_ opening: TargetStartup.Opening, to target: TargetSession) {
+        switch opening {
+        case .initialize:
+            var params = JSONObject()
+            params["protocolVersion"] = .string(ProtocolVersion.latestLegacy)
+            params["capabilities"] = .object(targetFacingCapabilities())
+            params["clientInfo"] = .object(HubVersion.serverInfo)
+            target.send(method: "initialize", params: params, purpose: .opening(.initialize))
+        case .discover:
+            let meta = ModernEnvelope.meta(
+                protocolVersion: ModernEnvelope.modernVersions[0], clientCapabilities: [:],
+                clientInfo: HubVersion.serverInfo)
+            target.send(method: ModernMethods.discover, params: ["_meta": .object(meta)], purpose: .opening(.discover))
         }
     }
 
-    // MARK: - Opening a session: which era
-    //
-    // `auto` sends `initialize` first. Legacy and dual-era servers then get the full legacy session
-    // (their own requests to the client, logging, list_changed), which keeps every feature a dual-era
-    // server has: the official Python SDK commits a process to the era of its first request, and in
-    // 2026-07-28 its `ctx.elicit` has no way to reach the client. A server that refuses `initialize`
-    // with an error (a modern-only server answers -32022) is then opened with `server/discover` on the
-    // same process. No timer decides the era: a slow server has until `timeouts.startup_seconds` to
-    // answer, so an answer can never arrive after the hub has moved on to the other opening.
-
-    /// `server/discover` with the hub's envelope (the target is not modern until it answers).
-    func sendDiscover(_ target: TargetSession) {
-        let meta = ModernEnvelope.meta(
-            protocolVersion: ModernEnvelope.modernVersions[0], clientCapabilities: [:],
-            clientInfo: Self.hubServerInfo)
-        target.send(method: ModernMethods.discover, params: ["_meta": .object(meta)], purpose: .discover)
-    }
-
-    /// The answer to `server/discover`: a `DiscoverResult` naming 2026-07-28 (or a -32022 that lists
-    /// it) opens a modern session; anything else refuses this opening.
-    private func handleDiscoverAnswer(_ target: TargetSession, _ outcome: JSONRPCMessage.Response.Outcome) {
-        let modern = ModernEnvelope.modernVersions[0]
-        switch outcome {
-        case .result(let result):
-            guard result["supportedVersions"]?.arrayValue?.contains(.string(modern)) == true,
-                let discover = result.objectValue
-            else {
-                openingRefused(target, method: ModernMethods.discover, "its DiscoverResult does not list \(modern)")
-                return
-            }
-            becomeModern(target, discover: discover)
-        case .error(let error):
-            if error.code == JSONRPCError.unsupportedProtocolVersionCode,
-                error.data?["supported"]?.arrayValue?.contains(.string(modern)) == true
-            {
-                becomeModern(target, discover: ["capabilities": ["tools": [:]]])
-                return
-            }
-            openingRefused(target, method: ModernMethods.discover, "\(error.message) (code \(error.code))")
-        }
-    }
-
-    private func becomeModern(_ target: TargetSession, discover: JSONObject) {
-        target.era = .modern
-        target.capabilities = discover["capabilities"]?.objectValue ?? ["tools": [:]]
-        target.instructions = discover["instructions"]?.stringValue
-        target.serverInfo = discover["_meta"]?[ModernEnvelope.serverInfoKey]
-        log.debug("[\(target.name)] speaks 2026-07-28")
-        openListen(target)
-        startListing(target)
-    }
-
-    /// The target refused an opening request. `auto` then tries `server/discover` after a refused
-    /// `initialize`, `modern` tries `initialize` after a refused `server/discover`; a second refusal,
-    /// or the first under `legacy`, fails the start-up with both reasons.
-    private func openingRefused(_ target: TargetSession, method: String, _ reason: String) {
-        let text = "\(method) failed: \(reason)"
-        if let first = target.openingRefusal {
-            failTarget(target, reason: first + "; then " + text)
-            return
-        }
-        target.openingRefusal = text
-        switch (target.config.protocolMode, method) {
-        case (.auto, "initialize"):
-            log.debug("[\(target.name)] refused initialize (\(reason)); opening it with server/discover")
-            sendDiscover(target)
-        case (.modern, ModernMethods.discover):
-            log.debug("[\(target.name)] refused server/discover (\(reason)); opening it with initialize")
-            sendInitialize(target)
-        default:
-            failTarget(target, reason: text)
-        }
-    }
-
-    /// The opening request still unanswered, for the start-up time-out message.
-    func openingRequestInFlight(_ target: TargetSession) -> String? {
-        for purpose in target.pending.values {
-            switch purpose {
-            case .initialize: return "initialize"
-            case .discover: return ModernMethods.discover
-            default: continue
+    /// The answer to an opening request: try the other one, fail, or read the opened target's lists.
+    private func openingAnswered(
+        _ target: TargetSession, _ opening: TargetStartup.Opening, _ outcome: JSONRPCMessage.Response.Outcome
+    ) {
+        switch target.startup.answered(opening, outcome) {
+        case .tryOther(let next, let reason):
+            log.debug("[\(target.name)] refused \(opening.method) (\(reason)); opening it with \(next.method)")
+            sendOpening(next, to: target)
+        case .fail(let reason):
+            failTarget(target, reason: reason)
+        case .opened(let opened):
+            target.opened = opened
+            if opened.era == .modern {
+                log.debug("[\(target.name)] speaks 2026-07-28")
+                openListen(target)
+                startListing(target)
+            } else {
+                target.notify(method: "notifications/initialized")
+                if let level = clientLogLevel, target.capabilities?["logging"] != nil {
+                    target.send(
+                        method: "logging/setLevel", params: ["level": .string(level)], purpose: .internalRequest)
+                }
+                startListing(target)
+                resubscribe(target)
             }
         }
-        return nil
-    }
-
-    func sendInitialize(_ target: TargetSession) {
-        var params = JSONObject()
-        params["protocolVersion"] = .string(ProtocolVersion.latestLegacy)
-        params["capabilities"] = .object(targetFacingCapabilities())
-        params["clientInfo"] = .object(Self.hubServerInfo)
-        target.send(method: "initialize", params: params, purpose: .initialize)
-    }
-
-    /// A relative command path (`.build/release/demo-payments`) is taken relative to the directory of
-    /// hub.json, made absolute so a server's `cwd` does not change its meaning. A bare name (`uvx`) is
-    /// looked up on the server's PATH; an absolute path is used as is.
-    func resolvedCommand(_ command: String) -> String {
-        guard command.contains("/"), !command.hasPrefix("/") else { return command }
-        var directory = LocalPath.deletingLastComponent(config.filePath)
-        if !directory.hasPrefix("/") {
-            let cwd = LocalPath.currentDirectory()
-            directory = directory.isEmpty ? cwd : cwd + "/" + directory
-        }
-        return directory + "/" + command
     }
 
     func handleTargetEvent(_ target: TargetSession, _ event: ChildEvent) {
@@ -186,7 +109,17 @@ extension HubRouter {
 
     private func handleTargetLine(_ target: TargetSession, _ line: [UInt8]) {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-        if deliverPlainAnswer(target, line) { return }
+        if !target.pending.isEmpty,  // nothing pending: the line cannot be such an answer (no double validation)
+            let splice = FastPath.answer(
+                line, validated: false, targetEra: target.era,
+                clientEra: { hubID in
+                    guard case .clientCall(let clientID, _, _)? = target.pending[hubID] else { return nil }
+                    return isModern(clientID) ? .modern : .legacy
+                })
+        {
+            deliverSplicedAnswer(target, splice)
+            return
+        }
         switch JSONRPCMessage.decode(line: line) {
         case .invalid(_, let error, _):
             log.server(
@@ -202,6 +135,15 @@ extension HubRouter {
         }
     }
 
+    /// A legacy target's plain result for a legacy client's call (`FastPath`): re-addressed as it is.
+    private func deliverSplicedAnswer(_ target: TargetSession, _ splice: AnswerSplice) {
+        guard case .clientCall(let clientID, _, let timer)? = target.removePending(splice.hubID) else { return }
+        cancelTimer(timer)
+        target.forgetProgress(hubID: splice.hubID)
+        target.forwardedParams[splice.hubID] = nil
+        clientOut?.send(splice.bytes(clientID: clientID))
+    }
+
     /// `line` is the response as the target wrote it (already validated), for re-iding by splicing.
     private func handleTargetResponse(_ target: TargetSession, _ response: JSONRPCMessage.Response, line: [UInt8]) {
         guard let id = response.id, let purpose = target.takePending(id) else {
@@ -212,26 +154,10 @@ extension HubRouter {
             return
         }
         switch purpose {
-        case .discover:
-            handleDiscoverAnswer(target, response.outcome)
+        case .opening(let opening):
+            openingAnswered(target, opening, response.outcome)
         case .bridged(let nonce):
             stashBridgedAnswer(nonce, response.outcome)
-        case .initialize:
-            switch response.outcome {
-            case .error(let error):
-                openingRefused(target, method: "initialize", "\(error.message) (code \(error.code))")
-            case .result(let result):
-                target.serverInfo = result["serverInfo"]
-                target.instructions = result["instructions"]?.stringValue
-                target.capabilities = result["capabilities"]?.objectValue
-                target.notify(method: "notifications/initialized")
-                if let level = clientLogLevel, target.capabilities?["logging"] != nil {
-                    target.send(
-                        method: "logging/setLevel", params: ["level": .string(level)], purpose: .internalRequest)
-                }
-                startListing(target)
-                resubscribe(target)
-            }
         case .list(let kind):
             handleListPage(target, kind: kind, response)
         case .clientCall(let clientID, let label, let timer):
@@ -263,9 +189,9 @@ extension HubRouter {
         log.server(target.name, (isRestart ? "restart failed: " : "failed: ") + reason + target.stderrHint)
         let message = "server \"\(target.name)\" failed: \(reason)"
         if isRestart {
-            target.state = .exited(message)
+            target.startup.exited(message)
         } else {
-            target.state = .failed(reason + target.stderrHint)
+            target.startup.failed(reason + target.stderrHint)
         }
         failPendingCalls(target, because: message)
         if isRestart { failDeferredCalls(for: target, because: message) }
@@ -287,7 +213,7 @@ extension HubRouter {
         if case .failed = target.state { return }
         let reason = "server \"\(target.name)\" exited (\(status))"
         log.server(target.name, "exited (\(status)); the next call to it restarts it")
-        target.state = .exited(reason)
+        target.startup.exited(reason)
         failPendingCalls(target, because: reason)
     }
 
@@ -298,32 +224,26 @@ extension HubRouter {
         if shuttingDown {
             return "server \"\(target.name)\" exited, and the hub is shutting down, so it is not restarted"
         }
-        if target.restartTimer != nil { return nil }
-        let window = 60.0
-        let cutoff = now() - window
-        target.startTimes.removeAll { $0 < cutoff }
-        if target.startTimes.count >= TargetSession.maxStartsPerMinute {
-            return
-                "server \"\(target.name)\" exited and was started \(target.startTimes.count) times in the last minute; "
+        if target.restarts.timer != nil { return nil }
+        switch target.restarts.decide(now: now()) {
+        case .refuse(let starts):
+            return "server \"\(target.name)\" exited and was started \(starts) times in the last minute; "
                 + "not restarting it again yet"
-        }
-        let backoff = TargetSession.restartBackoff(recentStarts: target.startTimes.count)
-        let wait = max(0, (target.startTimes.last ?? -.infinity) + backoff - now())
-        if wait < 0.01 {
+        case .startNow:
             log.server(target.name, "restarting")
             startTarget(target)
             // A spawn failure fails the restart at once; the caller must then answer, not defer.
             if case .exited(let reason) = target.state { return reason }
-        } else {
+        case .startAfter(let wait):
             log.server(target.name, "restarting in \(Int((wait * 1000).rounded())) ms (restart backoff)")
-            target.restartTimer = startTimer(after: wait, .restart(target: target.index))
+            target.restarts.timer = startTimer(after: wait, .restart(target: target.index))
         }
         return nil
     }
 
     /// The backoff of `restartForCall` has passed.
     func restartAfterBackoff(_ target: TargetSession) {
-        target.restartTimer = nil
+        target.restarts.timer = nil
         guard target.isExited else { return }
         if shuttingDown {
             releaseDeferredIfSettled()  // its waiting calls are refused now

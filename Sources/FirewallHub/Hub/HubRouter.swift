@@ -29,8 +29,7 @@ final class HubRouter {
     let now: @Sendable () -> Double
 
     var clientOut: PeerOutput?
-    var targets: [TargetSession] = []
-    var policies: [String: any ToolPolicy] = [:]
+    var pool: TargetPool
     var approvals: ApprovalStore
     var grants = GrantStore()
     /// Approval prompts open on the client, by the hub's own request id.
@@ -41,14 +40,9 @@ final class HubRouter {
     var clientCapabilities: JSONObject?
     /// What the hub declared in its `initialize` answer (the merged set of the targets').
     var declaredCapabilities = JSONObject()
-    var promptCatalog = ToolCatalog(servers: [], naming: ToolNaming(separator: ".", maxLength: 64, allowsDots: true))
-    var resourceMap = ResourceMap()
     /// The level of the client's last `logging/setLevel`, re-sent to restarted targets.
     var clientLogLevel: String?
     var nextProgressToken = 0
-    /// How long client requests wait for slow targets before the hub answers with the ready ones.
-    static let startupGraceSeconds = 10.0
-    var startupGraceOver = false
     /// In-flight client requests that carried the 2026-07-28 envelope.
     var modernRequests: [RequestID: ModernClientRequest] = [:]
     /// A modern client's open `subscriptions/listen` streams, by the listen request's id.
@@ -66,8 +60,7 @@ final class HubRouter {
     var mrtrAllowances: [String: Double] = [:]
     /// Requests targets sent the client, by the hub's id for them.
     var pendingTargetRequests: [String: (target: Int, generation: Int, id: RequestID)] = [:]
-    var naming: ToolNaming
-    var catalog = ToolCatalog(servers: [], naming: ToolNaming(separator: ".", maxLength: 64, allowsDots: true))
+    var catalog: Catalog
     var clientName: String?
     var clientInitialized = false
     /// Tool requests that arrived before every target finished starting, in arrival order.
@@ -79,8 +72,6 @@ final class HubRouter {
     /// Shutdown reached its last step: targets are being stopped (see HubRouter+Shutdown).
     var stoppingTargets = false
     var shutdownGraceTimer: Int?
-    /// Processes of failed or replaced targets that may still be exiting.
-    var retiredProcesses: [ChildProcess] = []
 
     init(
         config: HubConfig, environment: [String: String], log: HubLog, mode: Mode,
@@ -99,12 +90,8 @@ final class HubRouter {
                 ttlSeconds: Double(config.approval.codeTTLSeconds), maxAttempts: config.approval.maxAttempts,
                 digits: config.approval.codeDigits, maxPending: config.approval.maxPending,
                 maxWrongCodes: config.approval.maxWrongCodes))
-        naming = ToolNaming.forClient(named: nil, config: config.naming)
-        for (i, server) in config.servers.enumerated() {
-            targets.append(TargetSession(index: i, config: server))
-            self.policies[server.name] =
-                policies?[server.name] ?? PolicyEngine(server: server, defaults: config.defaults)
-        }
+        catalog = Catalog(config: config, policies: policies)
+        pool = TargetPool(config: config)
         sink.attach(self)
     }
 
@@ -155,8 +142,8 @@ final class HubRouter {
             log.debug("client input closed; shutting down")
             beginShutdown()
         case .target(let index, let generation, let childEvent):
-            guard targets.indices.contains(index), targets[index].generation == generation else { return }
-            handleTargetEvent(targets[index], childEvent)
+            guard let target = pool.session(index, generation: generation) else { return }
+            handleTargetEvent(target, childEvent)
         case .timer(let id):
             guard let purpose = timers.removeValue(forKey: id) else { return }
             handleTimer(purpose)
@@ -199,30 +186,30 @@ final class HubRouter {
     private func handleTimer(_ purpose: TimerPurpose) {
         switch purpose {
         case .startupGrace:
-            startupGraceOver = true
+            pool.endGrace()
             if !allSettled {
-                let waiting = targets.filter { !$0.state.isSettled }.map(\.name).joined(separator: ", ")
+                let waiting = pool.stillStarting.map(\.name).joined(separator: ", ")
                 log.warning(
-                    "still starting after \(Int(Self.startupGraceSeconds)) s: \(waiting); serving the others meanwhile")
+                    "still starting after \(Int(TargetPool.startupGraceSeconds)) s: \(waiting); serving the others meanwhile"
+                )
             }
             releaseDeferredIfSettled()
         case .startupNotice:
             announceSlowStarts()
         case .startup(let index, let generation):
-            let target = targets[index]
-            guard target.generation == generation, !target.state.isSettled else { return }
+            guard let target = pool.session(index, generation: generation), !target.state.isSettled else { return }
             let seconds = target.config.timeouts.startupSeconds
-            let unanswered = openingRequestInFlight(target).map { " (no answer to \($0))" } ?? ""
+            let unanswered = target.startup.awaiting.map { " (no answer to \($0.method))" } ?? ""
             failTarget(
                 target, reason: "did not finish starting within \(seconds) s\(unanswered) (timeouts.startup_seconds)")
         case .call(let index, let hubID):
-            timeOutCall(targets[index], hubID: hubID)
+            timeOutCall(pool[index], hubID: hubID)
         case .elicitation(let id):
             elicitationTimedOut(id)
         case .shutdownGrace:
             endShutdownGrace()
         case .restart(let index):
-            restartAfterBackoff(targets[index])
+            restartAfterBackoff(pool[index])
         }
     }
 
@@ -244,6 +231,18 @@ final class HubRouter {
         sendToClient(.response(.error(id, error)))
     }
 
+    /// Each server's tool policy (the CLI's `tools` reads them).
+    var policies: [String: any ToolPolicy] { catalog.policies }
+
+    /// The tool naming (the CLI's `tools` sets the one of the client it shows names for).
+    var naming: ToolNaming {
+        get { catalog.naming }
+        set { catalog.useNaming(newValue) }
+    }
+
     /// The initial start-up is over: every target has been ready, failed or exited at least once.
-    var allSettled: Bool { targets.allSatisfy { $0.hasSettled } }
+    var allSettled: Bool { pool.allSettled }
+
+    /// The target sessions (the CLI's `tools` reads their state).
+    var targets: [TargetSession] { pool.sessions }
 }

@@ -10,7 +10,7 @@ enum SubscriptionHolder: Hashable {
 /// Someone waiting until a target confirms a subscription: a legacy client's `resources/subscribe`
 /// (answered `{}`, or with the target's error), or a modern client's listen stream (acknowledged once
 /// every target it involves has confirmed).
-enum SubscriptionWaiter {
+enum SubscriptionWaiter: Equatable {
     case clientRequest(RequestID)
     case stream(RequestID)
 }

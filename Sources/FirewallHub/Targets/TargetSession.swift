@@ -1,32 +1,15 @@
 import MCPWire
 
-/// One target MCP server: its process, where it is in its start-up, and the requests the hub has
-/// sent it that await an answer (keyed by the hub's own ids, so client ids never reach a target).
+/// Owns: one target server — its process and generation, and the owners of its state: start-up
+/// (`TargetStartup`), lists (`TargetLists`), listen stream and subscriptions (`TargetListen`), restarts
+/// (`RestartPolicy`). Never: decides routing or policy, or writes a byte that skipped `OutboundLine`.
 final class TargetSession {
-    enum State: Equatable {
-        case notStarted
-        case initializing
-        /// Initialized; its lists (tools, prompts, resources, templates) are being read.
-        case listing
-        case ready
-        case failed(String)
-        case exited(String)
-
-        /// Start-up has ended one way or the other.
-        var isSettled: Bool {
-            switch self {
-            case .ready, .failed, .exited: return true
-            case .notStarted, .initializing, .listing: return false
-            }
-        }
-    }
+    typealias State = TargetStartup.State
 
     /// Why the hub sent a request to this target.
     enum Pending {
-        /// `server/discover`: a `DiscoverResult` naming 2026-07-28 opens a modern session (see
-        /// HubRouter+Targets for when it is sent).
-        case discover
-        case initialize
+        /// `server/discover` or `initialize`, opening the session (see TargetStartup).
+        case opening(TargetStartup.Opening)
         case list(ListKind)
         /// A client's request forwarded to this target (a `tools/call`, a confirmed replay of a held one,
         /// `prompts/get`, `resources/read`, …). `exposedName` names it in error messages.
@@ -45,71 +28,21 @@ final class TargetSession {
     let index: Int
     let config: ServerConfig
     var process: ChildProcess?
-    var generation = 0
-    var state: State = .notStarted {
-        didSet { if state.isSettled { hasSettled = true } }
-    }
-    /// Start-up ended once (ready, failed or exited): later start-ups are restarts.
-    private(set) var hasSettled = false
-    /// Set while a restart waits out its backoff.
-    var restartTimer: Int?
+    /// Tells events of a restarted target apart from its previous process's.
+    private(set) var generation = 0
+    var startup: TargetStartup
+    var lists = TargetLists()
+    var listen = TargetListen()
+    var restarts = RestartPolicy()
+    /// What the target said about itself when it last opened.
+    var opened: TargetStartup.Opened?
     var startupTimer: Int?
-    /// The items of each last complete list, in the target's order.
-    var lists: [ListKind: [JSONObject]] = [:]
-    /// Pages of lists being read, and the cursors seen (a target repeating a cursor ends the list).
-    var pendingPages: [ListKind: [JSONObject]] = [:]
-    var seenCursors: [ListKind: Set<String>] = [:]
-    /// Lists being read (first page asked for, last not in yet), and those to read again after that.
-    var listsReading: Set<ListKind> = []
-    var relistAfter: Set<ListKind> = []
-    /// Lists of the current start-up still being read, and those that came out different from before.
-    var listsInFlight: Set<ListKind> = []
-    var changedDuringStartup: Set<ListKind> = []
     /// Hub-side progress tokens of forwarded requests → the client's own token, by hub request id.
     var progressTokens: [String: (clientToken: JSONValue, hubID: Int)] = [:]
     /// Requests this target sent the client, by the hub's id for them → the target's own id.
     var requestsToClient: [String: RequestID] = [:]
-
-    /// The tool objects of the last complete `tools/list`.
-    var tools: [JSONObject] {
-        get { lists[.tools] ?? [] }
-        set { lists[.tools] = newValue }
-    }
-
-    /// Whether the target declared the capability behind `kind` (`tools` is always listed).
-    func offers(_ kind: ListKind) -> Bool {
-        kind == .tools || capabilities?[kind.capability] != nil
-    }
-    /// Monotonic start times of recent spawns, to cap restarts.
-    var startTimes: [Double] = []
-    static let maxStartsPerMinute = 5
-    /// The least time between consecutive starts, by the number of starts in the last minute:
-    /// 0.5 s after one, then 1 s, 2 s, 4 s (the cap then refuses a sixth).
-    static func restartBackoff(recentStarts: Int) -> Double {
-        recentStarts <= 0 ? 0 : 0.5 * Double(1 << min(recentStarts - 1, 6))
-    }
-    /// The protocol era this process speaks (decided by how it answered the opening requests).
-    var era: ProtocolEra = .legacy
-    /// The hub's current `subscriptions/listen` request on this (modern) process, whether the target
-    /// acknowledged it, and whether the target refused to serve one.
-    var listenID: Int?
-    var listenAcknowledged = false
-    var listenRefused = false
-    /// Waiting for the current listen stream's acknowledgement.
-    var listenWaiters: [SubscriptionWaiter] = []
-    /// When graceful ends of the listen stream made the hub open it again (capped per minute).
-    var listenReopenTimes: [Double] = []
-    /// The target's own resource URIs someone subscribed to, with who. It outlives the process: a
-    /// restarted target is subscribed again.
-    var subscriptionHolders: [String: Set<SubscriptionHolder>] = [:]
-    /// Why the first opening request (`initialize` or `server/discover`) was refused, while the
-    /// other one is tried on the same process; nil before that.
-    var openingRefusal: String?
     /// Method and params of each forwarded client request, by hub id (for MRTR retries and bridges).
     var forwardedParams: [Int: (method: String, params: JSONObject)] = [:]
-    var serverInfo: JSONValue?
-    var instructions: String?
-    var capabilities: JSONObject?
 
     private var nextID = 1
     private(set) var pending: [Int: Pending] = [:]
@@ -119,9 +52,22 @@ final class TargetSession {
     init(index: Int, config: ServerConfig) {
         self.index = index
         self.config = config
+        startup = TargetStartup(mode: config.protocolMode)
     }
 
     var name: String { config.name }
+    var state: State { startup.state }
+    var era: ProtocolEra { startup.era }
+    var hasSettled: Bool { startup.hasSettled }
+    var capabilities: JSONObject? { opened?.capabilities }
+    var instructions: String? { opened?.instructions }
+    /// The tool objects of the last complete `tools/list`.
+    var tools: [JSONObject] { lists[.tools] }
+
+    /// Whether the target declared the capability behind `kind` (`tools` is always listed).
+    func offers(_ kind: ListKind) -> Bool {
+        kind == .tools || capabilities?[kind.capability] != nil
+    }
 
     var isExited: Bool {
         if case .exited = state { return true }
@@ -130,7 +76,13 @@ final class TargetSession {
 
     /// Exited and waiting for its restart's backoff, or restarted and not ready yet.
     var isRestarting: Bool {
-        restartTimer != nil || (hasSettled && !state.isSettled)
+        restarts.timer != nil || (hasSettled && !state.isSettled)
+    }
+
+    /// A new process is being started: a new generation, and the reads of the old one forgotten.
+    func beginGeneration() {
+        generation += 1
+        lists.reset()
     }
 
     /// Client calls sent to this target that await its answer.

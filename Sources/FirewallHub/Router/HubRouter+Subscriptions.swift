@@ -1,9 +1,9 @@
 import MCPWire
 
-/// Change notifications and resource subscriptions toward targets. A legacy target sends
-/// `list_changed` and `resources/updated` on its own and takes `resources/subscribe`; a modern
-/// (2026-07-28) target sends them only on a `subscriptions/listen` stream, so the hub keeps one open
-/// on each modern target, asking for every list's changes and for the resources someone subscribed to.
+/// Owns: the flow of resource subscriptions toward targets — the listen stream on each modern target
+/// (`TargetListen` keeps its state), `resources/subscribe` on legacy ones, re-subscribing restarted
+/// targets, and telling whoever waits when a target confirmed. Never: unsubscribes a URI someone
+/// still holds, or leaves a waiter waiting on a process that is gone.
 extension HubRouter {
     /// Opens (or re-opens, with the current subscriptions) the listen stream of a modern target. The
     /// new stream is asked for before the old one is cancelled, so no change falls between them.
@@ -16,19 +16,21 @@ extension HubRouter {
             confirm(waiters, error: listenRefusedError(target))
             return
         }
-        let id = target.send(
-            method: ModernMethods.subscriptionsListen, params: ["notifications": .object(target.listen.filter)],
+        let id = request(
+            target, ModernMethods.subscriptionsListen, params: ["notifications": .object(target.listen.filter)],
             purpose: .listen)
-        if let old = target.listen.opened(id: id, waiters: waiters), target.removePending(old) != nil {
+        if let old = target.listen.opened(id: id, waiters: waiters),
+            calls.answered(target: target.index, id: old) != nil
+        {
             target.notify(method: "notifications/cancelled", params: ["requestId": .int(old)])
         }
     }
 
     /// `notifications/subscriptions/acknowledged` from a target.
     func listenAcknowledged(_ target: TargetSession, _ params: JSONObject?) {
-        guard
-            let waiters = target.listen.acknowledge(subscriptionID: params?["_meta"]?[ModernEnvelope.subscriptionIdKey])
-        else { return }  // an older stream's
+        // nil: an older stream's.
+        let subscription = params?["_meta"]?[ModernEnvelope.subscriptionIdKey]
+        guard let waiters = target.listen.acknowledge(subscriptionID: subscription) else { return }
         log.debug(
             "[\(target.name)] acknowledged subscriptions/listen: \(params?["notifications"]?.serialized() ?? "{}")")
         confirm(waiters, error: nil)
@@ -37,7 +39,7 @@ extension HubRouter {
     /// A target answered a listen request: that stream ended. A graceful end (a result) of the current
     /// stream is followed by a new one (within a cap); an error means the target serves none.
     func listenEnded(_ target: TargetSession, id: Int, _ outcome: JSONRPCMessage.Response.Outcome) {
-        switch target.listen.ended(id: id, outcome, now: now(), shuttingDown: shuttingDown) {
+        switch target.listen.ended(id: id, outcome, now: now(), shuttingDown: lifecycle.shuttingDown) {
         case .notCurrent:
             return
         case .refused(let waiters):
@@ -64,13 +66,9 @@ extension HubRouter {
                 "server \"\(target.name)\" does not serve subscriptions/listen, so it cannot report resource updates")
     }
 
-    // MARK: - Who holds which subscription
-
     /// Adds `holder` to the subscriptions of `uris` (the target's own) and subscribes the target where
     /// that is new; each waiter hears when the target has confirmed (at once when nothing was new).
-    func subscribe(
-        _ target: TargetSession, uris: [String], holder: SubscriptionHolder, waiter: SubscriptionWaiter?
-    ) {
+    func subscribe(_ target: TargetSession, uris: [String], holder: SubscriptionHolder, waiter: SubscriptionWaiter?) {
         let added = target.listen.hold(uris, by: holder)
         let waiters = waiter.map { [$0] } ?? []
         guard !added.isEmpty, target.process != nil else {
@@ -82,8 +80,8 @@ extension HubRouter {
             openListen(target, waiters: waiters)
         case .legacy:
             for (i, uri) in added.enumerated() {
-                target.send(
-                    method: "resources/subscribe", params: ["uri": .string(uri)],
+                request(
+                    target, "resources/subscribe", params: ["uri": .string(uri)],
                     purpose: .subscription(i == added.count - 1 ? waiters : []))
             }
         }
@@ -99,7 +97,7 @@ extension HubRouter {
             openListen(target)
         case .legacy:
             for uri in dropped {
-                target.send(method: "resources/unsubscribe", params: ["uri": .string(uri)], purpose: .subscription([]))
+                request(target, "resources/unsubscribe", params: ["uri": .string(uri)], purpose: .subscription([]))
             }
         }
     }
@@ -108,7 +106,7 @@ extension HubRouter {
     func resubscribe(_ target: TargetSession) {
         guard target.era == .legacy else { return }
         for uri in target.listen.heldURIs {
-            target.send(method: "resources/subscribe", params: ["uri": .string(uri)], purpose: .subscription([]))
+            request(target, "resources/subscribe", params: ["uri": .string(uri)], purpose: .subscription([]))
         }
     }
 
@@ -125,32 +123,29 @@ extension HubRouter {
     }
 
     /// Every waiter of a target whose process is gone (exit, failure, shutdown) hears of it now.
-    func failSubscriptionWaiters(_ target: TargetSession, pending: [TargetSession.Pending], because reason: String) {
+    func failSubscriptionWaiters(_ target: TargetSession, pending: [TargetRequest], because reason: String) {
         var waiters = target.listen.processGone()
         for case .subscription(let more) in pending { waiters += more }
-        confirm(
-            waiters, error: JSONRPCError(code: JSONRPCError.targetUnavailableCode, message: reason))
+        confirm(waiters, error: JSONRPCError(code: JSONRPCError.targetUnavailableCode, message: reason))
     }
 
     /// Tells each waiter that its target confirmed (or, with `error`, could not).
     func confirm(_ waiters: [SubscriptionWaiter], error: JSONRPCError?) {
         for waiter in waiters {
             switch waiter {
-            case .clientRequest(let id):
-                if let error { respond(id, error: error) } else { respond(id, result: .object(JSONObject())) }
-            case .stream(let id):
-                streamConfirmed(id)
+            case .clientRequest(let ticket):
+                if let error { answer(ticket, error: error) } else { answer(ticket, result: .object(JSONObject())) }
+            case .stream(let ticket):
+                if let acknowledgement = client.streams.confirmed(ticket) { notifyClient(acknowledgement) }
             }
         }
     }
-
-    // MARK: - The client's resources/subscribe and unsubscribe
 
     /// A legacy client's `resources/subscribe` or `unsubscribe` of `uri` (the target's own), routed to
     /// the ready `target`: a legacy target gets the request itself (its answer is the client's) unless
     /// a listen stream of a modern client already holds the URI; a modern target gets a new listen stream.
     func handleSubscriptionRequest(
-        _ request: JSONRPCMessage.Request, target: TargetSession, uri: String, params: JSONObject, label: String
+        _ request: ClientRequest, target: TargetSession, uri: String, params: JSONObject, label: String
     ) {
         let subscribing = request.method == "resources/subscribe"
         if target.era == .legacy, !target.listen.isHeld(uri, byOthersThan: .legacyClient) {
@@ -159,14 +154,15 @@ extension HubRouter {
             } else {
                 _ = target.listen.release([uri], by: .legacyClient)
             }
-            forwardRequest(request, method: request.method, params: params, to: target, label: label)
+            forward(request, method: request.method, params: params, to: target, label: label)
             return
         }
         if subscribing {
-            subscribe(target, uris: [uri], holder: .legacyClient, waiter: .clientRequest(request.id))
+            calls.park(request.ticket, .awaitingSubscription)
+            subscribe(target, uris: [uri], holder: .legacyClient, waiter: .clientRequest(request.ticket))
         } else {
             unsubscribe(target, uris: [uri], holder: .legacyClient)
-            respond(request.id, result: .object(JSONObject()))
+            answer(request.ticket, result: .object(JSONObject()))
         }
     }
 }

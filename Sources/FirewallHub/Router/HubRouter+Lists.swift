@@ -1,7 +1,8 @@
 import MCPWire
 
-/// Reading every list a target offers (all pages), re-reading on `list_changed`, and answering the
-/// client's list requests from the merged lists with the hub's own pages.
+/// Owns: the flow of lists — reading every list a target offers (`TargetLists` keeps the pages),
+/// re-reading on `list_changed`, telling the client when a merged list changed, and answering the
+/// client's list requests from the catalog. Never: merges lists itself (the catalog does).
 extension HubRouter {
     func startListing(_ target: TargetSession) {
         for kind in target.lists.beginStartup(ListKind.allCases.filter { target.offers($0) }) {
@@ -9,13 +10,8 @@ extension HubRouter {
         }
     }
 
-    /// Reads a list from its first page, unless a read of it is under way (it is read again after).
-    func readList(_ target: TargetSession, _ kind: ListKind) {
-        if target.lists.startRead(kind) { requestList(target, kind, cursor: nil) }
-    }
-
     private func requestList(_ target: TargetSession, _ kind: ListKind, cursor: String?) {
-        target.send(method: kind.method, params: cursor.map { ["cursor": .string($0)] }, purpose: .list(kind))
+        request(target, kind.method, params: cursor.map { ["cursor": .string($0)] }, purpose: .list(kind))
     }
 
     func handleListPage(_ target: TargetSession, kind: ListKind, _ response: JSONRPCMessage.Response) {
@@ -50,7 +46,7 @@ extension HubRouter {
     /// Every list of a start-up has been read: the target serves calls.
     private func targetReady(_ target: TargetSession) {
         target.startup.listed()
-        cancelTimer(target.startupTimer)
+        timers.cancel(target.startupTimer)
         let counts = ListKind.allCases.compactMap { kind in
             target.offers(kind) ? "\(target.lists[kind].count) \(kind.rawValue)" : nil
         }
@@ -72,23 +68,21 @@ extension HubRouter {
     /// capability at all: servers send these without declaring them.
     func relist(_ target: TargetSession, _ kinds: [ListKind]) {
         guard target.state == .ready else { return }
-        for kind in kinds { readList(target, kind) }
+        for kind in kinds where target.lists.startRead(kind) { requestList(target, kind, cursor: nil) }
     }
 
     /// Tells the client a merged list changed: an initialized client if the hub declared `listChanged`
     /// for it, and a modern client's listen streams that asked for it.
     func notifyListChanged(_ kind: ListKind) {
-        notifyStreams(kind)
-        guard clientInitialized, declaredCapabilities[kind.capability]?["listChanged"] == .bool(true) else { return }
-        sendToClient(.notification(.init(method: kind.listChangedMethod)))
+        for notification in client.streams.listChanged(kind) { notifyClient(notification) }
+        guard client.initialized, client.declared[kind.capability]?["listChanged"] == .bool(true) else { return }
+        notifyClient(.init(method: kind.listChangedMethod))
     }
 
-    // MARK: - The client's list requests
-
-    func handleListRequest(_ kind: ListKind, _ request: JSONRPCMessage.Request) {
+    func handleListRequest(_ kind: ListKind, _ request: ClientRequest) {
         switch ListPage.result(kind, items: catalog.items(kind), cursor: request.params?["cursor"]) {
-        case .success(let result): respond(request.id, result: .object(result))
-        case .failure(let error): respond(request.id, error: error)
+        case .success(let result): answer(request.ticket, result: .object(result))
+        case .failure(let error): answer(request.ticket, error: error)
         }
     }
 }

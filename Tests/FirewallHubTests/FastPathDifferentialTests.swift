@@ -92,12 +92,28 @@ import Testing
     }
 }
 
-/// Valid JSON in unusual spellings. An "eligible" message is one a fast path must splice: only spaces
-/// between tokens, no raw U+0085/U+2028/U+2029, plain keys, and exactly the JSON-RPC members.
+/// Valid JSON in unusual spellings. Each message has at most one oddity, so that each is met alone
+/// (an extra member in an otherwise passable answer, say); an "eligible" message has none and a fast
+/// path must splice it: only spaces between tokens, no raw U+0085/U+2028/U+2029, plain ASCII keys,
+/// and exactly the JSON-RPC members.
 private struct JSONSpelling {
+    enum Oddity: CaseIterable {
+        /// CR and tab between tokens (JSON whitespace a reader may split lines on).
+        case whitespace
+        /// Raw U+0085, U+2028, U+2029 inside strings.
+        case lineBreak
+        /// Keys written with escapes.
+        case escapedKey
+        /// Non-ASCII keys (the validator may be unsure of them; the parser then decides).
+        case nonASCIIKey
+        /// A top-level member beyond JSON-RPC's.
+        case extraMember
+        /// An error answer instead of a result.
+        case errorAnswer
+    }
+
     var rng: SeededGenerator
-    /// While false, nothing a fast path refuses is written.
-    private var oddities = false
+    private var oddity: Oddity?
 
     init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
 
@@ -107,9 +123,9 @@ private struct JSONSpelling {
         switch roll(10) {
         case 0: return " "
         case 1: return "   "
-        case 2: return oddities ? "\t" : ""
-        case 3: return oddities ? "\r" : " "
-        case 4: return oddities ? " \r\t " : ""
+        case 2: return oddity == .whitespace ? "\t" : ""
+        case 3: return oddity == .whitespace ? "\r" : " "
+        case 4: return oddity == .whitespace ? " \r\t " : ""
         default: return ""
         }
     }
@@ -149,7 +165,9 @@ private struct JSONSpelling {
         for scalar in text.unicodeScalars {
             let v = scalar.value
             let lineBreak = v == 0x85 || v == 0x2028 || v == 0x2029
-            if v < 0x20 || scalar == "\"" || scalar == "\\" || (lineBreak && !oddities) || (!plain && roll(6) == 0) {
+            if v < 0x20 || scalar == "\"" || scalar == "\\" || (lineBreak && oddity != .lineBreak)
+                || (!plain && roll(6) == 0)
+            {
                 out += escape(scalar)
             } else {
                 out.unicodeScalars.append(scalar)
@@ -159,7 +177,7 @@ private struct JSONSpelling {
     }
 
     private mutating func key(_ text: String) -> String {
-        literal(text, plain: !(oddities && roll(8) == 0))
+        literal(text, plain: !(oddity == .escapedKey && roll(3) == 0))
     }
 
     private mutating func stringValue() -> String {
@@ -184,7 +202,7 @@ private struct JSONSpelling {
             return "[" + ws() + (0..<roll(4)).map { _ in value(depth: depth + 1) + ws() }.joined(separator: ",") + "]"
         default:
             // Non-ASCII keys only among oddities: the validator may be unsure of them (the parser then decides).
-            let suffixes = oddities ? ["", "é", "x"] : ["", "x"]
+            let suffixes = oddity == .nonASCIIKey ? ["", "é", "x"] : ["", "x"]
             return object((0..<roll(4)).map { ("k\($0)" + suffixes[roll(suffixes.count)], value(depth: depth + 1)) })
         }
     }
@@ -206,7 +224,7 @@ private struct JSONSpelling {
 
     /// A client's `tools/call`, and whether a fast path must splice it.
     mutating func toolCall(sample: Int) -> (line: [UInt8], eligible: Bool) {
-        oddities = roll(3) == 0
+        oddity = roll(2) == 0 ? Oddity.allCases.filter { $0 != .errorAnswer }.randomElement(using: &rng) : nil
         var params: [(String, String)] = [("name", literal("s1.echo")), ("arguments", value(depth: 1))]
         if !params[1].1.hasPrefix("{") { params[1].1 = object([("v", params[1].1)]) }
         if roll(3) == 0 { params.append(("_meta", object([("traceparent", literal("00-ab-cd-01"))]))) }
@@ -215,32 +233,22 @@ private struct JSONSpelling {
         var top: [(String, String)] = [
             ("jsonrpc", "\"2.0\""), ("id", id), ("method", "\"tools/call\""), ("params", object(params)),
         ]
-        var extra = false
-        if oddities, roll(6) == 0 {
-            top.append(("extra", value(depth: 1)))
-            extra = true
-        }
+        if oddity == .extraMember { top.append(("extra", value(depth: 1))) }
         top.shuffle(using: &rng)
-        let eligible = !oddities && !extra
-        return (Array((ws() + object(top) + ws()).utf8), eligible)
+        return (Array((ws() + object(top) + ws()).utf8), oddity == nil)
     }
 
     /// A target's answer to hub id `hubID`, and whether a fast path must splice it.
     mutating func answer(hubID: Int, sample: Int) -> (line: [UInt8], eligible: Bool) {
-        oddities = roll(3) == 0
+        oddity = roll(2) == 0 ? Oddity.allCases.randomElement(using: &rng) : nil
         var top: [(String, String)] = [("jsonrpc", "\"2.0\""), ("id", "\(hubID)")]
-        var plain = true
-        if oddities, roll(5) == 0 {
+        if oddity == .errorAnswer {
             top.append(("error", object([("code", "-32000"), ("message", stringValue())])))
-            plain = false
         } else {
             top.append(("result", object([("content", value(depth: 1)), ("isError", "false")])))
         }
-        if oddities, roll(6) == 0 {
-            top.append(("extra", value(depth: 2)))
-            plain = false
-        }
+        if oddity == .extraMember { top.append(("extra", value(depth: 2))) }
         top.shuffle(using: &rng)
-        return (Array((ws() + object(top) + ws()).utf8), plain && !oddities)
+        return (Array((ws() + object(top) + ws()).utf8), oddity == nil)
     }
 }

@@ -41,7 +41,7 @@ import Testing
     // MARK: - ApprovalDesk
 
     @Test func promptsAndHeldCallsShareOneBoundAndCloseOnce() {
-        var desk = desk(maxPending: 3)
+        let desk = desk(maxPending: 3)
         let first = desk.openPrompt(for: request(1), call: call())
         let second = desk.openPrompt(for: request(2), call: call())
         #expect(first.id != second.id && first.id.hasPrefix("mcp-firewall-hub/approval/"))
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func aCodeApprovesOnceWithinItsLifetime() {
-        var desk = desk(ttl: 60)
+        let desk = desk(ttl: 60)
         guard case .success(let held) = desk.hold(call(), now: 10, withSessionCode: true) else {
             Issue.record("not held")
             return
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func grantsFollowTheScopeTheHumanChose() {
-        var desk = desk()
+        let desk = desk()
         #expect(desk.grant(.once, for: call(), via: "test", now: 0) == nil)
         #expect(desk.grant(.minutes(10), for: call(), via: "test", now: 0) != nil)
         #expect(desk.grant(server: "payments", tool: "refund", arguments: ["amount": 9], now: 599) != nil)
@@ -97,7 +97,7 @@ import Testing
     }
 
     @Test func aTargetsOwnRequestStatePassesTheApprovalStepOnceForThatCallOnly() {
-        var desk = desk(ttl: 60)
+        let desk = desk(ttl: 60)
         let params: JSONObject = ["name": "refund", "arguments": ["amount": 5]]
         func take(_ call: FrozenCall, requestState: String, now: Double) -> Bool {
             desk.takeTargetRetry(call, requestState: requestState, now: now)
@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test func anMRTRApprovalIsReadOnceAndOnlyForItsCall() throws {
-        var desk = desk()
+        let desk = desk()
         let result = desk.holdModern(call(), now: 0)
         let state = try #require(result["requestState"]?.stringValue)
         let approve: JSONObject = [ModernApprovalPrompt.inputKey: ["action": "accept", "content": ["approve": true]]]
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test func bridgeStatesAreUsedOnceForTheirCallAndExpire() {
-        var desk = desk()
+        let desk = desk()
         let state = desk.sealBridgeState(nonce: "n1", digest: call().digest, expiresAt: 30)
         #expect(desk.redeemBridgeState(state, digest: call(amount: 6).digest, now: 1) == nil)
         #expect(desk.redeemBridgeState(state, digest: call().digest, now: 1)?.nonce == "n1")
@@ -145,7 +145,7 @@ import Testing
     // MARK: - EraBridge
 
     @Test func anInputBridgeCompletesWhenEveryAnswerIsIn() {
-        var bridge = EraBridge()
+        let bridge = EraBridge()
         let open = EraBridge.InputBridge(
             target: 0, generation: 1, ticket: 7, label: "t.x", method: "tools/call", params: [:], requestState: "s")
         let requests = bridge.open(
@@ -164,7 +164,7 @@ import Testing
     }
 
     @Test func aCancelledBridgeTakesNoMoreAnswersAndRoundsAreCapped() {
-        var bridge = EraBridge()
+        let bridge = EraBridge()
         let open = EraBridge.InputBridge(
             target: 0, generation: 1, ticket: 3, label: "t.x", method: "tools/call", params: [:], requestState: nil)
         let requests = bridge.open(open, inputs: [("a", "elicitation/create", [:])])
@@ -177,8 +177,8 @@ import Testing
     }
 
     @Test func reverseBridgesAreTakenOnceAndExpire() {
-        var bridge = EraBridge()
-        let call = ForwardedCall(ticket: 1, label: "t.x", method: "tools/call", params: [:])
+        let bridge = EraBridge()
+        let call = ForwardedCall(ticket: 1, clientEra: .modern, label: "t.x", method: "tools/call", params: [:])
         let reverse = EraBridge.ReverseBridge(
             target: 0, generation: 1, hubID: 4, call: call, targetRequestID: .int(9), expiresAt: 10)
         bridge.openReverse(reverse, nonce: "old", now: 0)
@@ -192,7 +192,7 @@ import Testing
     // MARK: - ClientSession
 
     @Test func eachRequestCarriesItsOwnEraAndAModernNamePicksTheNaming() {
-        var session = ClientSession(namingConfig: NamingConfig())
+        let session = ClientSession(namingConfig: NamingConfig())
         let legacy = JSONRPCMessage.Request(id: .int(1), method: "tools/list")
         if case .legacy = session.admit(legacy) {} else { Issue.record("legacy") }
         let meta: JSONObject = [
@@ -211,7 +211,7 @@ import Testing
     }
 
     @Test func logMessagesFollowTheLevelsClientsAskedFor() {
-        var session = ClientSession(namingConfig: NamingConfig())
+        let session = ClientSession(namingConfig: NamingConfig())
         var modern = ModernEnvelope(protocolVersion: "2026-07-28", clientCapabilities: [:])
         modern.logLevel = "warning"
         #expect(!session.admitsLog(level: "info") { [] })  // not initialized, nothing running
@@ -227,7 +227,7 @@ import Testing
 
     @Test func aModernRequestsResultIsAnsweredAsAModernResult() {
         let envelope = ModernEnvelope(protocolVersion: "2026-07-28", clientCapabilities: [:])
-        var table = CallTable(targets: 0)
+        let table = CallTable(targets: 0)
         let ticket = table.admit(.init(id: .int(1), method: "tools/list"), modern: envelope)
         guard let open = table[ticket] else { return }
         let response = ClientSession.answer(.result(["tools": []]), to: open)

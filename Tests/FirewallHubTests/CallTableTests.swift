@@ -12,19 +12,26 @@ import Testing
     }
 
     private func call(_ ticket: CallTable.Ticket, token: String? = nil) -> ForwardedCall {
-        ForwardedCall(ticket: ticket, label: "t.echo", method: "tools/call", params: [:], progressToken: token)
+        ForwardedCall(
+            ticket: ticket, clientEra: .legacy, label: "t.echo", method: "tools/call", params: [:], progressToken: token
+        )
     }
 
     /// A random life for many requests across three targets, against a model of which must still be
     /// answered: answers, time-outs, cancels, process exits, deferral and release, approvals, bridges.
     @Test(arguments: [11, 12, 13] as [UInt64]) func everyRequestComesOutAtMostOnce(seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
-        var table = CallTable(targets: 3)
+        let table = CallTable(targets: 3)
         enum Fate { case open, answered, cancelled }
         var fate: [CallTable.Ticket: Fate] = [:]
         var idOf: [CallTable.Ticket: RequestID] = [:]
         var atTarget: [CallTable.Ticket: (target: Int, id: Int)] = [:]
         var answers = 0
+        func forward(_ call: ForwardedCall, to target: Int) -> Int {
+            let id = table.newID(target: target)
+            table.forward(call, to: target, id: id, clientToken: nil)
+            return id
+        }
         func close(_ ticket: CallTable.Ticket) {
             let closed = table.close(ticket)
             if fate[ticket] == .open {
@@ -49,8 +56,7 @@ import Testing
                 case 1: table.deferRequest(ticket, request(id))
                 case 2: table.park(ticket, [.awaitingApproval, .awaitingInput, .stream].randomElement(using: &rng)!)
                 default:
-                    let hubID = table.forward(call(ticket), to: target, clientToken: nil)
-                    atTarget[ticket] = (target, hubID)
+                    atTarget[ticket] = (target, forward(call(ticket), to: target))
                 }
                 #expect(table.unhandled().isEmpty)
             case 30..<50:  // the target answers one of its calls (or a stray id)
@@ -98,9 +104,7 @@ import Testing
                     if Bool.random(using: &rng) {
                         close(entry.ticket)
                     } else {
-                        atTarget[entry.ticket] = (
-                            target, table.forward(call(entry.ticket), to: target, clientToken: nil)
-                        )
+                        atTarget[entry.ticket] = (target, forward(call(entry.ticket), to: target))
                     }
                 }
                 #expect(table.unhandled().isEmpty)
@@ -136,7 +140,7 @@ import Testing
     }
 
     @Test func aRequestItsHandlerLeftIsReportedOnce() {
-        var table = CallTable(targets: 1)
+        let table = CallTable(targets: 1)
         let forgotten = table.admit(request(.int(1)), modern: nil)
         let parked = table.admit(request(.int(2)), modern: nil)
         table.park(parked, .awaitingApproval)
@@ -148,11 +152,12 @@ import Testing
     }
 
     @Test func progressTokensRouteOnlyToTheTargetAskedAndDieWithTheCall() {
-        var table = CallTable(targets: 2)
+        let table = CallTable(targets: 2)
         let ticket = table.admit(request(.int(1)), modern: nil)
         let token = table.newProgressToken()
         #expect(token != table.newProgressToken())
-        let hubID = table.forward(call(ticket, token: token), to: 0, clientToken: "client-token")
+        let hubID = table.newID(target: 0)
+        table.forward(call(ticket, token: token), to: 0, id: hubID, clientToken: "client-token")
         #expect(table.clientProgressToken(token, target: 0) == "client-token")
         #expect(table.clientProgressToken(token, target: 1) == nil)  // another target cannot use it
         // While the client answers the target's question (a reverse bridge), progress still reports.
@@ -163,7 +168,7 @@ import Testing
     }
 
     @Test func deferredRequestsComeBackInArrivalOrderAndOnlyThoseAsked() {
-        var table = CallTable(targets: 1)
+        let table = CallTable(targets: 1)
         var tickets: [CallTable.Ticket] = []
         for n in 0..<5 {
             let ticket = table.admit(request(.int(n), n % 2 == 0 ? "tools/call" : "prompts/get"), modern: nil)
@@ -180,7 +185,7 @@ import Testing
     }
 
     @Test func hubIDsArePerTargetAndNeverReused() {
-        var table = CallTable(targets: 2)
+        let table = CallTable(targets: 2)
         let first = table.send(to: 0, .internalRequest)
         let other = table.send(to: 1, .internalRequest)
         _ = table.drain(target: 0)
@@ -190,7 +195,7 @@ import Testing
     }
 
     @Test func requestsTargetsSentTheClientReachOnlyTheLiveAsker() {
-        var table = CallTable(targets: 2)
+        let table = CallTable(targets: 2)
         let asked = table.ask(target: 0, generation: 1, id: .int(7))
         let withdrawn = table.ask(target: 1, generation: 1, id: .int(7))
         #expect(table.withdrawAsk(target: 1, id: .int(7)) == withdrawn)

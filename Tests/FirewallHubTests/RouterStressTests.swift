@@ -17,7 +17,8 @@ private func stressConfig(servers: Int) throws -> HubConfig {
     for i in 0..<servers {
         entries["t\(i)"] = ["command": "/bin/false", "policy": ["default": "allow"]]
     }
-    let json: JSONValue = ["servers": .object(entries), "timeouts": ["call_seconds": 1]]
+    // Time-outs long enough never to fire by themselves: the test fires the ones it picks.
+    let json: JSONValue = ["servers": .object(entries), "timeouts": ["call_seconds": 3600]]
     return try ConfigLoader.parse(json, filePath: "/tmp/stress-hub.json", environment: [:])
 }
 
@@ -62,7 +63,7 @@ private func makeReady(_ target: TargetSession, tools: [JSONObject]) {
     /// (answer, time-out, drain), and only ids that are pending come out at all.
     @Test(arguments: [1, 2, 3] as [UInt64]) func pendingTableMatchesAModel(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
-        var calls = CallTable(targets: 1)
+        let calls = CallTable(targets: 1)
         var model: [Int: RequestID] = [:]
         var issued: Set<Int> = []
         var removed: [Int: Int] = [:]
@@ -71,13 +72,16 @@ private func makeReady(_ target: TargetSession, tools: [JSONObject]) {
             case 0...3:
                 let client = RequestID.string("c\(step)")
                 let ticket = calls.admit(.init(id: client, method: "tools/call"), modern: nil)
-                let id = calls.forward(
-                    ForwardedCall(ticket: ticket, label: "t0.echo", method: "tools/call", params: [:]), to: 0,
-                    clientToken: nil)
+                let id = calls.newID(target: 0)
+                let timer = Bool.random(using: &rng) ? step : nil
+                calls.forward(
+                    ForwardedCall(
+                        ticket: ticket, clientEra: .legacy, label: "t0.echo", method: "tools/call", params: [:],
+                        timer: timer),
+                    to: 0, id: id, clientToken: nil)
                 #expect(!issued.contains(id), "hub id \(id) issued twice")
                 issued.insert(id)
                 model[id] = client
-                if Bool.random(using: &rng) { calls.setTimer(step, target: 0, id: id) }
             case 4, 5:
                 // A target's answer: a live id, a finished one, or junk ids that were never sent.
                 let candidates: [RequestID] = [
@@ -155,6 +159,8 @@ private func makeReady(_ target: TargetSession, tools: [JSONObject]) {
             }
         }
         func line(_ value: JSONValue) -> [UInt8] { value.serializedBytes() }
+        // Events go through the sink, as in the hub: one at a time with anything the timer thread delivers.
+        func deliver(_ event: HubEvent) { router.sink.withRouter { $0.handle(event) } }
 
         for _ in 0..<6000 {
             let roll = Int.random(in: 0..<100, using: &rng)
@@ -165,7 +171,7 @@ private func makeReady(_ target: TargetSession, tools: [JSONObject]) {
                 let id: RequestID = Bool.random(using: &rng) ? .int(nextID) : .string("s\(nextID)")
                 expected[id] = 1
                 let name = names.randomElement(using: &rng)!
-                router.handle(
+                deliver(
                     .clientLines([
                         line([
                             "jsonrpc": "2.0", "id": id.json, "method": "tools/call",
@@ -180,14 +186,14 @@ private func makeReady(_ target: TargetSession, tools: [JSONObject]) {
                 expectedResult[client] = hubID
                 let answer = line(["jsonrpc": "2.0", "id": .int(hubID), "result": ["hub": .int(hubID)]])
                 let copies = Int.random(in: 0..<10, using: &rng) == 0 ? 2 : 1
-                router.handle(
+                deliver(
                     .target(
                         index: target.index, generation: target.generation,
                         .stdoutLines(Array(repeating: answer, count: copies))))
             case 65..<70:
                 let stray = Int.random(in: 0..<(nextID + 10), using: &rng)
                 if router.calls.purpose(target: target.index, id: stray) != nil { continue }
-                router.handle(
+                deliver(
                     .target(
                         index: target.index, generation: target.generation,
                         .stdoutLines([line(["jsonrpc": "2.0", "id": .int(stray), "result": [:]]), Array("junk".utf8)])))
@@ -197,19 +203,19 @@ private func makeReady(_ target: TargetSession, tools: [JSONObject]) {
                     return false
                 }
                 guard let timer = callTimers.randomElement(using: &rng) else { continue }
-                router.handle(.timer(timer))
+                deliver(.timer(timer))
             case 78..<85:
                 guard nextID > 0 else { continue }
                 let n = Int.random(in: 1...nextID, using: &rng)
                 let candidates: [RequestID] = [.int(n), .string("s\(n)")]
                 let id = candidates.randomElement(using: &rng)!
                 if pending(id) { expected[id] = 0 }
-                router.handle(
+                deliver(
                     .clientLines([
                         line(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": id.json]])
                     ]))
             case 85..<88:
-                router.handle(
+                deliver(
                     .target(index: target.index, generation: target.generation, .exited(.signaled(SIGKILL))))
                 // What a completed restart looks like to the router: a new generation, ready again.
                 target.beginGeneration()
@@ -217,12 +223,12 @@ private func makeReady(_ target: TargetSession, tools: [JSONObject]) {
             default:
                 nextID += 1
                 expected[.int(nextID)] = 1
-                router.handle(.clientLines([line(["jsonrpc": "2.0", "id": .int(nextID), "method": "ping"])]))
+                deliver(.clientLines([line(["jsonrpc": "2.0", "id": .int(nextID), "method": "ping"])]))
             }
         }
         // Shutdown: the grace ends (here: at once, by its timer), and whatever is still pending is answered.
-        router.handle(.clientClosed)
-        if let grace = router.lifecycle.graceTimer { router.handle(.timer(grace)) }
+        deliver(.clientClosed)
+        if let grace = router.lifecycle.graceTimer { deliver(.timer(grace)) }
         #expect(router.calls.inFlightCount == 0)
         #expect(router.calls.openTickets.isEmpty)
         #expect(router.lifecycle.stoppingTargets)

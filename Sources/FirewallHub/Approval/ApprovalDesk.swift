@@ -5,7 +5,7 @@ import MCPWire
 /// ledger of used ones, and the target `requestState`s an approved call may carry once. Never: runs
 /// or answers a call, sends a message, reads a clock (every operation takes `now`), or widens an
 /// approval beyond what the human chose.
-struct ApprovalDesk {
+final class ApprovalDesk {
     /// The purpose of the `requestState`s the era bridge seals (never accepted as an approval).
     static let bridgePurpose = "bridge"
 
@@ -51,13 +51,13 @@ struct ApprovalDesk {
     // MARK: - Held under a code
 
     /// Holds `call` under a code (and a session code when the channel reaches the human alone).
-    mutating func hold(_ call: FrozenCall, now: Double, withSessionCode: Bool) -> Result<HeldCall, HoldRefusal> {
+    func hold(_ call: FrozenCall, now: Double, withSessionCode: Bool) -> Result<HeldCall, HoldRefusal> {
         store.hold(call, now: now, withSessionCode: withSessionCode)
     }
 
     /// `firewall_confirm`: the human's code approves or denies a held call. An approval records the grant
     /// the code carries (its session code: for the session), never a scope the model chose.
-    mutating func confirm(_ confirm: ConfirmRequest, now: Double) -> (ConfirmOutcome, GrantStore.Grant?) {
+    func confirm(_ confirm: ConfirmRequest, now: Double) -> (ConfirmOutcome, GrantStore.Grant?) {
         let outcome =
             confirm.deny
             ? store.deny(code: confirm.code, callID: confirm.callID, now: now)
@@ -67,19 +67,19 @@ struct ApprovalDesk {
     }
 
     /// True the first time the agent fallback shows a code to the model (to warn once).
-    mutating func firstAgentFallback() -> Bool {
+    func firstAgentFallback() -> Bool {
         defer { announcedAgentFallback = true }
         return !announcedAgentFallback
     }
 
     // MARK: - Grants
 
-    mutating func grant(_ scope: GrantScope, for call: FrozenCall, via: String, now: Double) -> GrantStore.Grant? {
+    func grant(_ scope: GrantScope, for call: FrozenCall, via: String, now: Double) -> GrantStore.Grant? {
         grants.grant(scope, for: call, via: via, now: now)
     }
 
     /// A live grant that lets this call run without asking again.
-    mutating func grant(server: String, tool: String, arguments: JSONObject?, now: Double) -> GrantStore.Grant? {
+    func grant(server: String, tool: String, arguments: JSONObject?, now: Double) -> GrantStore.Grant? {
         grants.match(server: server, tool: tool, arguments: arguments, now: now)
     }
 
@@ -87,31 +87,31 @@ struct ApprovalDesk {
 
     /// Opens a prompt for `call`: its id (in its own namespace, with a random part, so a client's answer
     /// can only match the exact approval it was asked about) and the `elicitation/create` params.
-    mutating func openPrompt(for request: ClientRequest, call: FrozenCall) -> (id: String, params: JSONObject) {
+    func openPrompt(for request: ClientRequest, call: FrozenCall) -> (id: String, params: JSONObject) {
         nextPrompt += 1
         let id = "mcp-firewall-hub/approval/\(nextPrompt)/" + SHA256.hex(SecureRandom.bytes(8))
         prompts[id] = Prompt(id: id, request: request, call: call)
         return (id, ElicitationPrompt.params(for: call))
     }
 
-    mutating func setTimer(_ timer: Int, prompt id: String) {
+    func setTimer(_ timer: Int, prompt id: String) {
         prompts[id]?.timer = timer
     }
 
     /// The prompt `id` was answered or timed out: it is closed (nil when it was not open).
-    mutating func closePrompt(_ id: String) -> Prompt? {
+    func closePrompt(_ id: String) -> Prompt? {
         prompts.removeValue(forKey: id)
     }
 
     /// The client cancelled the call: its open prompts, closed.
-    mutating func closePrompts(for ticket: CallTable.Ticket) -> [Prompt] {
+    func closePrompts(for ticket: CallTable.Ticket) -> [Prompt] {
         let closing = prompts.values.filter { $0.request.ticket == ticket }.sorted { $0.id < $1.id }
         for prompt in closing { prompts[prompt.id] = nil }
         return closing
     }
 
     /// Every open prompt, closed (shutdown).
-    mutating func closeAllPrompts() -> [Prompt] {
+    func closeAllPrompts() -> [Prompt] {
         defer { prompts = [:] }
         return prompts.values.sorted { $0.id < $1.id }
     }
@@ -124,7 +124,7 @@ struct ApprovalDesk {
     }
 
     /// A retried call's MRTR fields against the state it carries (see `ModernApprovalPrompt.resume`).
-    mutating func resumeModern(_ fields: ModernResult.RetryFields, call: FrozenCall, now: Double)
+    func resumeModern(_ fields: ModernResult.RetryFields, call: FrozenCall, now: Double)
         -> ModernApprovalPrompt.Resumption
     {
         ModernApprovalPrompt.resume(fields, call: call, seal: seal, ledger: &ledger, now: now)
@@ -134,7 +134,7 @@ struct ApprovalDesk {
     /// same method, the same call, with exactly that state — is the target's business, so it passes the
     /// approval step once, for a while. Only `tools/call` has an approval step; a state a target issued
     /// for `prompts/get` (or any other request) is bound to that method and never unlocks a tool call.
-    mutating func allowTargetRetry(
+    func allowTargetRetry(
         server: String, method: String, params: JSONObject, requestState: String, now: Double
     ) {
         guard method == "tools/call", case .string(let tool)? = params["name"] else { return }
@@ -146,7 +146,7 @@ struct ApprovalDesk {
 
     /// Whether this `tools/call` retry of `call` carries the `requestState` a target issued for that very
     /// call (used up here).
-    mutating func takeTargetRetry(_ call: FrozenCall, requestState: String, now: Double) -> Bool {
+    func takeTargetRetry(_ call: FrozenCall, requestState: String, now: Double) -> Bool {
         let key = Self.retryKey(method: "tools/call", digest: call.digest, requestState: requestState)
         guard let expiry = targetRetries.removeValue(forKey: key) else { return false }
         return expiry > now
@@ -163,7 +163,7 @@ struct ApprovalDesk {
     }
 
     /// The claims of a bridge state for the call with `digest`, used up; nil when it is not one.
-    mutating func redeemBridgeState(_ state: String, digest: [UInt8], now: Double) -> RequestStateSeal.Claims? {
+    func redeemBridgeState(_ state: String, digest: [UInt8], now: Double) -> RequestStateSeal.Claims? {
         guard
             case .success(let claims) = ledger.redeem(
                 state, with: seal, expecting: digest, purpose: Self.bridgePurpose, now: now)

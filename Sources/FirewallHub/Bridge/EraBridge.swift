@@ -5,7 +5,7 @@ import MCPWire
 /// requests, then retries the call with the answers), and a legacy target's server→client request on a
 /// modern client's call (the client gets an `InputRequiredResult`; its retry carries the answer). Never:
 /// sends, or lets an answer reach another call or another process than the one that asked.
-struct EraBridge {
+final class EraBridge {
     static let maxInputRounds = 10
     /// The input requests the hub bridges, by the capability the client must have declared.
     static let inputCapability = [
@@ -57,13 +57,15 @@ struct EraBridge {
     private var rounds: [CallTable.Ticket: Int] = [:]
     private var reverse: [String: ReverseBridge] = [:]
 
+    init() {}
+
     /// Bridges waiting for the client's answers.
     var count: Int { bridges.count }
 
     // MARK: - Modern target, legacy client
 
     /// Counts one more input round of a call; nil (and the count forgotten) beyond `maxInputRounds`.
-    mutating func nextRound(_ ticket: CallTable.Ticket) -> Int? {
+    func nextRound(_ ticket: CallTable.Ticket) -> Int? {
         let round = (rounds[ticket] ?? 0) + 1
         guard round <= Self.maxInputRounds else {
             rounds[ticket] = nil
@@ -74,13 +76,13 @@ struct EraBridge {
     }
 
     /// The call got its final answer.
-    mutating func endRounds(_ ticket: CallTable.Ticket) {
+    func endRounds(_ ticket: CallTable.Ticket) {
         rounds[ticket] = nil
     }
 
     /// Opens `bridge` for the client's answers to `inputs` (key, method, params): the requests to send
     /// the client under the hub's ids.
-    mutating func open(_ bridge: InputBridge, inputs: [(key: String, method: String, params: JSONObject)])
+    func open(_ bridge: InputBridge, inputs: [(key: String, method: String, params: JSONObject)])
         -> [JSONRPCMessage.Request]
     {
         nextBridge += 1
@@ -97,7 +99,7 @@ struct EraBridge {
     }
 
     /// The client answered one of a bridge's requests (an error counts as `cancel`).
-    mutating func clientAnswered(_ hubID: String, _ outcome: JSONRPCMessage.Response.Outcome) -> Answered {
+    func clientAnswered(_ hubID: String, _ outcome: JSONRPCMessage.Response.Outcome) -> Answered {
         guard let (id, key) = requests.removeValue(forKey: hubID), var bridge = bridges[id] else { return .notMine }
         switch outcome {
         case .result(let value): bridge.responses[key] = value
@@ -113,7 +115,7 @@ struct EraBridge {
     }
 
     /// The client cancelled the call: its bridges are dropped (late answers are then not the hub's).
-    mutating func cancel(_ ticket: CallTable.Ticket) {
+    func cancel(_ ticket: CallTable.Ticket) {
         for (id, bridge) in bridges where bridge.ticket == ticket {
             bridges[id] = nil
             requests = requests.filter { $0.value.bridge != id }
@@ -121,7 +123,7 @@ struct EraBridge {
     }
 
     /// Every bridge waiting for the client (shutdown), dropped.
-    mutating func closeAll() -> [InputBridge] {
+    func closeAll() -> [InputBridge] {
         defer {
             bridges = [:]
             requests = [:]
@@ -132,18 +134,18 @@ struct EraBridge {
     // MARK: - Legacy target, modern client
 
     /// Keeps a reverse bridge under its state's nonce (expired ones are dropped).
-    mutating func openReverse(_ bridge: ReverseBridge, nonce: String, now: Double) {
+    func openReverse(_ bridge: ReverseBridge, nonce: String, now: Double) {
         reverse = reverse.filter { $0.value.expiresAt > now }
         reverse[nonce] = bridge
     }
 
     /// The client's retry carries the state with `nonce`: the bridge, used up.
-    mutating func takeReverse(_ nonce: String) -> ReverseBridge? {
+    func takeReverse(_ nonce: String) -> ReverseBridge? {
         reverse.removeValue(forKey: nonce)
     }
 
     /// The target answered the call before the client's retry.
-    mutating func stash(_ nonce: String, _ outcome: JSONRPCMessage.Response.Outcome) {
+    func stash(_ nonce: String, _ outcome: JSONRPCMessage.Response.Outcome) {
         reverse[nonce]?.stashed = outcome
     }
 }

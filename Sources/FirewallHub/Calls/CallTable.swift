@@ -10,7 +10,7 @@ import MCPWire
 /// stage returns what the caller must answer or tell, so "every request is answered exactly once" is
 /// this table's property: the router checks after every event that no ticket was left unhandled, and at
 /// shutdown closes every ticket still open.
-struct CallTable {
+final class CallTable {
     typealias Ticket = Int
 
     /// Where an admitted client request is.
@@ -35,12 +35,14 @@ struct CallTable {
     struct Open {
         let id: RequestID
         let method: String
-        /// The 2026-07-28 envelope it carried (`ClientSession.admit` decided its era); nil for legacy.
-        let modern: ModernEnvelope?
+        /// It carried the 2026-07-28 envelope (`ClientSession.admit` decided its era; `envelope(of:)`).
+        let isModern: Bool
         fileprivate(set) var stage: Stage
     }
 
     private var open: [Ticket: Open] = [:]
+    /// The envelopes of the modern requests among `open` (kept apart: most requests have none).
+    private var envelopes: [Ticket: ModernEnvelope] = [:]
     private var nextTicket = 1
     /// Tickets moved to `.handling` in the current event (checked by `unhandled`).
     private var handling: [Ticket] = []
@@ -60,32 +62,40 @@ struct CallTable {
     // MARK: - Client requests
 
     /// Admits a client request: its ticket, in stage `.handling`.
-    mutating func admit(_ request: JSONRPCMessage.Request, modern: ModernEnvelope?) -> Ticket {
+    func admit(_ request: JSONRPCMessage.Request, modern: ModernEnvelope?) -> Ticket {
         let ticket = nextTicket
         nextTicket += 1
-        open[ticket] = Open(id: request.id, method: request.method, modern: modern, stage: .handling)
+        open[ticket] = Open(id: request.id, method: request.method, isModern: modern != nil, stage: .handling)
+        if let modern { envelopes[ticket] = modern }
         handling.append(ticket)
         return ticket
     }
 
     subscript(ticket: Ticket) -> Open? { open[ticket] }
 
+    /// The 2026-07-28 envelope an open request carried; nil for a legacy (or closed) one.
+    func envelope(of ticket: Ticket) -> ModernEnvelope? { envelopes[ticket] }
+
     /// Answered: the request's id and era, once; nil when it was answered or cancelled before.
-    mutating func close(_ ticket: Ticket) -> Open? {
-        open.removeValue(forKey: ticket)
+    func close(_ ticket: Ticket) -> Open? {
+        guard let request = open.removeValue(forKey: ticket) else { return nil }
+        if request.isModern { envelopes[ticket] = nil }
+        return request
     }
 
     /// Moves an admitted request to a waiting stage (not `.atTarget` or `.deferred`: see `forward`, `defer`).
-    mutating func park(_ ticket: Ticket, _ stage: Stage) {
-        open[ticket]?.stage = stage
+    func park(_ ticket: Ticket, _ stage: Stage) {
+        if let index = open.index(forKey: ticket) { open.values[index].stage = stage }
     }
 
     /// Tickets left in `.handling` by the event that just ended (a handler that neither answered nor
     /// parked its request), now forgotten here: the caller answers them.
-    mutating func unhandled() -> [Ticket] {
+    func unhandled() -> [Ticket] {
         guard !handling.isEmpty else { return [] }
-        defer { handling = [] }
-        return handling.filter { open[$0]?.stage == .handling }
+        var left: [Ticket] = []
+        for ticket in handling where open[ticket]?.stage == .handling { left.append(ticket) }
+        handling.removeAll(keepingCapacity: true)
+        return left
     }
 
     /// Requests that still owe an answer the hub is working on: deferred, at a target, or between a
@@ -104,10 +114,10 @@ struct CallTable {
 
     /// The client cancelled request `id`: every open request with that id leaves the table unanswered.
     /// Returns each with the stage it was in, for the caller to undo (tell its target, close a prompt…).
-    mutating func cancel(clientID id: RequestID) -> [(ticket: Ticket, stage: Stage, call: ForwardedCall?)] {
+    func cancel(clientID id: RequestID) -> [(ticket: Ticket, stage: Stage, call: ForwardedCall?)] {
         var cancelled: [(ticket: Ticket, stage: Stage, call: ForwardedCall?)] = []
         for (ticket, request) in open where request.id == id && request.stage != .handling {
-            open[ticket] = nil
+            _ = close(ticket)
             var call: ForwardedCall?
             switch request.stage {
             case .deferred:
@@ -128,22 +138,20 @@ struct CallTable {
     // MARK: - Deferred requests
 
     /// Keeps a request until `releaseDeferred` (start-up) or its target's restart.
-    mutating func deferRequest(_ ticket: Ticket, _ request: JSONRPCMessage.Request) {
-        open[ticket]?.stage = .deferred
+    func deferRequest(_ ticket: Ticket, _ request: JSONRPCMessage.Request) {
+        park(ticket, .deferred)
         deferred.append((ticket, request))
     }
 
     /// Takes the deferred requests `body` picks, in arrival order, back to `.handling`.
-    mutating func takeDeferred(where body: (JSONRPCMessage.Request) -> Bool = { _ in true })
+    func takeDeferred(where body: (JSONRPCMessage.Request) -> Bool = { _ in true })
         -> [(ticket: Ticket, request: JSONRPCMessage.Request)]
     {
         var taken: [(ticket: Ticket, request: JSONRPCMessage.Request)] = []
         var kept: [(ticket: Ticket, request: JSONRPCMessage.Request)] = []
         for entry in deferred {
-            if body(entry.request), open[entry.ticket] != nil {
+            if body(entry.request), markHandling(entry.ticket) {
                 taken.append(entry)
-                open[entry.ticket]?.stage = .handling
-                handling.append(entry.ticket)
             } else if open[entry.ticket] != nil {
                 kept.append(entry)
             }
@@ -155,54 +163,58 @@ struct CallTable {
     // MARK: - Requests to targets
 
     /// Records a request the hub sends `target` on its own behalf; returns its hub id.
-    mutating func send(to target: Int, _ purpose: TargetRequest) -> Int {
-        let id = nextID[target]
-        nextID[target] += 1
+    func send(to target: Int, _ purpose: TargetRequest) -> Int {
+        let id = newID(target: target)
         sent[target][id] = purpose
         return id
     }
 
-    /// Records a client request forwarded to `target` (its ticket is then `.atTarget`); returns the hub id.
-    /// `clientToken` is the client's progress token that `call.progressToken` stands for.
-    mutating func forward(_ call: ForwardedCall, to target: Int, clientToken: JSONValue?) -> Int {
-        let id = send(to: target, .call(call))
-        open[call.ticket]?.stage = .atTarget(target: target, id: id)
+    /// A fresh hub id for a request to `target` (to name in its time-out before `forward` records it).
+    func newID(target: Int) -> Int {
+        defer { nextID[target] += 1 }
+        return nextID[target]
+    }
+
+    /// Records a client request forwarded to `target` under `id` (from `newID`); its ticket is then
+    /// `.atTarget`. `clientToken` is the client's progress token that `call.progressToken` stands for.
+    func forward(_ call: ForwardedCall, to target: Int, id: Int, clientToken: JSONValue?) {
+        sent[target][id] = .call(call)
+        if let index = open.index(forKey: call.ticket) {
+            open.values[index].stage = .atTarget(target: target, id: id)
+        }
         if let token = call.progressToken, let clientToken {
             progress.add(token, clientToken: clientToken, target: target, id: id)
         }
-        return id
     }
 
     /// A fresh hub-side progress token for a forwarded request.
-    mutating func newProgressToken() -> String { progress.newToken() }
-
-    /// Attaches a time-out timer to a forwarded call.
-    mutating func setTimer(_ timer: Int, target: Int, id: Int) {
-        if case .call(var call)? = sent[target][id] {
-            call.timer = timer
-            sent[target][id] = .call(call)
-        }
-    }
+    func newProgressToken() -> String { progress.newToken() }
 
     func hasRequests(at target: Int) -> Bool { !sent[target].isEmpty }
 
     func purpose(target: Int, id: Int) -> TargetRequest? { sent[target][id] }
 
+    /// The era of the client whose call waits at `target` under `id`; nil when no call does.
+    func clientEra(target: Int, id: Int) -> ProtocolEra? {
+        guard case .call(let call)? = sent[target][id] else { return nil }
+        return call.clientEra
+    }
+
     /// The target answered hub id `id`: why it was sent, removed; nil for ids not pending (a confused or
     /// hostile target answering something it was not asked). A call's ticket goes back to `.handling`.
-    mutating func answered(target: Int, id: RequestID) -> TargetRequest? {
+    func answered(target: Int, id: RequestID) -> TargetRequest? {
         guard case .number(let lexeme) = id, let n = Int(lexeme) else { return nil }
         return answered(target: target, id: n)
     }
 
-    mutating func answered(target: Int, id: Int) -> TargetRequest? {
+    func answered(target: Int, id: Int) -> TargetRequest? {
         guard let purpose = sent[target].removeValue(forKey: id) else { return nil }
         ended(purpose)
         return purpose
     }
 
     /// A call's time-out: the call, removed (its ticket back to `.handling`); nil when it is not pending.
-    mutating func timedOut(target: Int, id: Int) -> ForwardedCall? {
+    func timedOut(target: Int, id: Int) -> ForwardedCall? {
         guard case .call(let call)? = sent[target][id] else { return nil }
         sent[target][id] = nil
         release(call)
@@ -213,16 +225,18 @@ struct CallTable {
     /// becomes `.bridged`, and a retry's ticket takes it back, with the same progress token); returns
     /// what it was.
     @discardableResult
-    mutating func rebind(target: Int, id: Int, to purpose: TargetRequest) -> TargetRequest? {
+    func rebind(target: Int, id: Int, to purpose: TargetRequest) -> TargetRequest? {
         guard let old = sent[target][id] else { return nil }
         sent[target][id] = purpose
-        if case .call(let call) = purpose { open[call.ticket]?.stage = .atTarget(target: target, id: id) }
+        if case .call(let call) = purpose, let index = open.index(forKey: call.ticket) {
+            open.values[index].stage = .atTarget(target: target, id: id)
+        }
         return old
     }
 
     /// The process of `target` is gone: every request sent to it, removed (calls' tickets back to
     /// `.handling`), and the requests it sent the client withdrawn.
-    mutating func drain(target: Int) -> [(id: Int, purpose: TargetRequest)] {
+    func drain(target: Int) -> [(id: Int, purpose: TargetRequest)] {
         let drained = sent[target].sorted { $0.key < $1.key }.map { (id: $0.key, purpose: $0.value) }
         sent[target] = [:]
         for entry in drained { ended(entry.purpose) }
@@ -240,7 +254,7 @@ struct CallTable {
 
     /// A request left the table: its progress token reports nothing any more, and a call's ticket is
     /// the caller's to answer (or park again) in this event.
-    private mutating func ended(_ purpose: TargetRequest) {
+    private func ended(_ purpose: TargetRequest) {
         switch purpose {
         case .call(let call): release(call)
         case .bridged(_, let token): progress.forget(token)
@@ -248,12 +262,18 @@ struct CallTable {
         }
     }
 
-    private mutating func release(_ call: ForwardedCall) {
+    private func release(_ call: ForwardedCall) {
         progress.forget(call.progressToken)
-        if open[call.ticket] != nil {
-            open[call.ticket]?.stage = .handling
-            handling.append(call.ticket)
-        }
+        markHandling(call.ticket)
+    }
+
+    /// Puts an open request back with the caller (`.handling`); false when it is no longer open.
+    @discardableResult
+    private func markHandling(_ ticket: Ticket) -> Bool {
+        guard let index = open.index(forKey: ticket) else { return false }
+        open.values[index].stage = .handling
+        handling.append(ticket)
+        return true
     }
 
     /// The client's progress token for a hub token `target` reports on; nil for tokens it was not given.
@@ -264,17 +284,17 @@ struct CallTable {
     // MARK: - Requests targets send the client
 
     /// A target's request is going to the client: the hub's id for it.
-    mutating func ask(target: Int, generation: Int, id: RequestID) -> String {
+    func ask(target: Int, generation: Int, id: RequestID) -> String {
         asks.add(target: target, generation: generation, id: id)
     }
 
     /// The target withdrew its request `id`: the hub's id for it, forgotten; nil when unknown.
-    mutating func withdrawAsk(target: Int, id: RequestID) -> String? {
+    func withdrawAsk(target: Int, id: RequestID) -> String? {
         asks.withdraw(target: target, id: id)
     }
 
     /// The client answered the hub's id `hubID`: whom to pass it to (see `TargetAsks.Answer`).
-    mutating func askAnswered(_ hubID: String) -> TargetAsks.Answer {
+    func askAnswered(_ hubID: String) -> TargetAsks.Answer {
         asks.answered(hubID)
     }
 }

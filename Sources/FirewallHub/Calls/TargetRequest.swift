@@ -1,5 +1,8 @@
 import MCPWire
 
+/// Owns: the words for why the hub sent a target a request, and what a forwarded call carries.
+/// Never: holds state of its own (the call table keeps these values).
+///
 /// Why the hub sent a target a request (the call table keeps one per pending hub id).
 enum TargetRequest {
     /// `initialize` or `server/discover`, opening the session (see TargetStartup).
@@ -20,8 +23,9 @@ enum TargetRequest {
 
 /// A client request forwarded to a target.
 struct ForwardedCall {
-    /// The client request it answers.
+    /// The client request it answers, and that request's era.
     var ticket: CallTable.Ticket
+    var clientEra: ProtocolEra
     /// The name the client used (`payments.refund`, a prompt, a URI), for messages.
     var label: String
     var method: String

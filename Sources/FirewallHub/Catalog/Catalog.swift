@@ -6,7 +6,7 @@ import MCPWire
 ///
 /// Rebuilt from the targets' lists (`rebuild`) whenever a list or the client's naming changes; every
 /// look-up (`tool(named:)`, `prompt(named:)`, `route(uri:)`) and decision (`decide`) reads the current one.
-struct Catalog {
+final class Catalog {
     /// One server's lists, as the target pool has them.
     struct ServerLists {
         var name: String
@@ -46,13 +46,13 @@ struct Catalog {
     }
 
     /// The naming for a client (by its `clientInfo.name`); the caller rebuilds after a change.
-    mutating func useNaming(_ naming: ToolNaming) {
+    func useNaming(_ naming: ToolNaming) {
         self.naming = naming
     }
 
     /// Re-merges the lists of the servers that are live (in config order) under the current naming.
     /// Names given out earlier in the session keep their meaning (the ledgers carry over).
-    mutating func rebuild(_ servers: [ServerLists]) -> [Note] {
+    func rebuild(_ servers: [ServerLists]) -> [Note] {
         var notes: [Note] = []
         tools = ToolCatalog(servers: servers.map { ($0.name, $0.tools) }, naming: naming, ledger: tools.ledger)
         notes += tools.skipped.map { .server($0.server, $0.reason) }

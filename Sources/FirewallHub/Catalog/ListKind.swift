@@ -1,3 +1,6 @@
+/// Owns: the names of the four lists (method, result key, capability, change notification).
+/// Never: holds state.
+///
 /// The lists a target offers and the hub merges.
 enum ListKind: String, CaseIterable, Sendable {
     case tools

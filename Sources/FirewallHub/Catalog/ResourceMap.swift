@@ -1,5 +1,8 @@
 import MCPWire
 
+/// Owns: the merged resources and templates and which server owns a URI.
+/// Never: routes a URI to a server that did not offer it, or spends unbounded work on one.
+///
 /// The merged resources and resource templates, and which server owns a URI.
 ///
 /// URIs are not namespaced (they are addresses, and results link to them). When two servers list the

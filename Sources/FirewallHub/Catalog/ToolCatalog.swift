@@ -1,5 +1,8 @@
 import MCPWire
 
+/// Owns: the merged tool (or prompt) list of the live targets and the name → tool routing built from it.
+/// Never: moves a name to another tool within a session, or lets a target name shadow the hub's own tools.
+///
 /// One target tool as the client sees it.
 struct CatalogEntry: Sendable, Equatable {
     /// The name listed to the client (e.g. `payments.refund`).

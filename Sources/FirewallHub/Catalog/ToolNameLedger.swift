@@ -1,3 +1,6 @@
+/// Owns: which tool every name given out in this session meant.
+/// Never: forgets a name it gave out, or grows past `maxNames`.
+///
 /// Which tool every name the hub has given out in this session meant (listed names and accepted
 /// aliases), so that no later list can give one of them to another tool: a name a client kept routes to
 /// the tool it named or to nothing, never to another server's tool. `ToolCatalog` consults and extends it.

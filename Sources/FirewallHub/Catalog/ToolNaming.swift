@@ -1,5 +1,8 @@
 import MCPWire
 
+/// Owns: how names are spelled for one client (separator, length, dots).
+/// Never: produces a name the client would reject.
+///
 /// How the hub spells namespaced names (`server.tool`) for one client.
 ///
 /// The MCP spec allows `A-Z a-z 0-9 _ - .` up to 128 characters, but Claude Desktop, Cursor and

@@ -1,3 +1,6 @@
+/// Owns: matching a URI against one RFC 6570 template, in linear time.
+/// Never: backtracks, or accepts a template over its size limits.
+///
 /// Matching URIs against RFC 6570 templates, enough to route `resources/read` to the server whose
 /// `resources/templates/list` offers the template.
 ///

@@ -3,7 +3,7 @@ import MCPWire
 /// Owns: what the hub knows of its client — its name (which picks the tool naming), whether it
 /// initialized, the capabilities it declared, the log level it set, what the hub declared to it, and
 /// the era of each request (its envelope). Never: answers a request, or touches a target.
-struct ClientSession {
+final class ClientSession {
     static let logLevels = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
 
     /// A request's era, read from its params.
@@ -33,7 +33,7 @@ struct ClientSession {
 
     /// Reads a request's envelope. A modern client has no handshake: its envelope's clientInfo picks the
     /// tool naming, unless a legacy client initialized this process.
-    mutating func admit(_ request: JSONRPCMessage.Request) -> Admission {
+    func admit(_ request: JSONRPCMessage.Request) -> Admission {
         let envelope: ModernEnvelope?
         do {
             envelope = try ModernEnvelope.parse(params: request.params)
@@ -51,23 +51,23 @@ struct ClientSession {
 
     /// `initialize`: the client's name and capabilities; returns the protocol version it asked for and
     /// the tool naming for it.
-    mutating func initialize(_ params: JSONObject) -> (requested: String?, naming: ToolNaming) {
+    func initialize(_ params: JSONObject) -> (requested: String?, naming: ToolNaming) {
         name = params["clientInfo"]?["name"]?.stringValue
         capabilities = params["capabilities"]?.objectValue
         return (params["protocolVersion"]?.stringValue, ToolNaming.forClient(named: name, config: namingConfig))
     }
 
-    mutating func declare(_ capabilities: JSONObject) {
+    func declare(_ capabilities: JSONObject) {
         declared = capabilities
     }
 
     /// `notifications/initialized`.
-    mutating func markInitialized() {
+    func markInitialized() {
         initialized = true
     }
 
     /// `logging/setLevel`: false for a level MCP does not name.
-    mutating func setLevel(_ level: String) -> Bool {
+    func setLevel(_ level: String) -> Bool {
         guard Self.logLevels.contains(level) else { return false }
         logLevel = level
         return true
@@ -116,7 +116,7 @@ struct ClientSession {
     static func answer(_ outcome: JSONRPCMessage.Response.Outcome, to request: CallTable.Open)
         -> JSONRPCMessage.Response
     {
-        guard request.modern != nil, case .result(let value) = outcome, let object = value.objectValue else {
+        guard request.isModern, case .result(let value) = outcome, let object = value.objectValue else {
             return JSONRPCMessage.Response(id: request.id, outcome: outcome)
         }
         let result = ModernResult.complete(object, serverInfo: HubVersion.serverInfo, method: request.method)

@@ -4,6 +4,9 @@
     import Darwin
 #endif
 
+/// Owns: the timer thread and its deadline heap.
+/// Never: calls back with its lock held, or fires a cancelled id.
+///
 /// The router's timers on one thread: a min-heap of deadlines. A forwarded call costs a heap insert and
 /// a lazy cancel, not a task sleeping out the whole time-out (which the benchmark showed cost
 /// ~15k instructions a call and kept memory until the time-out passed).

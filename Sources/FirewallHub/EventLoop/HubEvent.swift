@@ -1,5 +1,8 @@
 import MCPWire
 
+/// Owns: the events producers yield and the purposes of timers.
+/// Never: carries anything but values (no callbacks, no references to router state).
+///
 /// Everything the router reacts to. Producers (reader threads, waitpid threads, timers, signal
 /// handlers) only yield events; the single consumer loop owns all state.
 enum HubEvent: Sendable {

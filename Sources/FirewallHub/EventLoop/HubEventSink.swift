@@ -1,3 +1,6 @@
+/// Owns: delivering events to the router one at a time, under the only lock above Transport.
+/// Never: runs the router on two threads at once, or nests one event's handling inside another's.
+///
 /// Delivers events to the router on the thread that produced them (a pipe's reader thread, the timer
 /// thread, a signal handler), one at a time under one lock: the router stays single-threaded without a
 /// hop to another thread per message. The benchmark measured that hop (reader → AsyncStream → router

@@ -4,6 +4,9 @@
     import Darwin
 #endif
 
+/// Owns: a recursive pthread mutex for the event sink.
+/// Never: is used above the event loop (the router never sees a lock).
+///
 /// A recursive POSIX mutex (what `NSRecursiveLock` was, without Foundation): the thread holding it may
 /// lock it again, and must unlock it as often.
 // @unchecked Sendable: the only state is the mutex, allocated once (its address never moves) and only

@@ -4,6 +4,9 @@
     import Darwin
 #endif
 
+/// Owns: a mutex and condition variable on the monotonic clock, for the timer thread.
+/// Never: is used above the event loop (the router never sees a lock).
+///
 /// A mutex with one condition variable whose timed wait runs on the monotonic clock (what `NSCondition`
 /// was, without Foundation, and unaffected by changes to the wall clock). `wait` and `wait(seconds:)`
 /// must be called with the lock held, and may return early (spuriously): callers re-check their state.

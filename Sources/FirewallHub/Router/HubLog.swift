@@ -1,3 +1,6 @@
+/// Owns: the hub's log lines on stderr and how a peer's bytes are shown in them.
+/// Never: writes to stdout, or writes a secret or a peer's control character as it is.
+///
 /// Human-readable log lines on stderr (never stdout: in `serve` mode stdout carries only protocol).
 ///
 /// Callers must never pass secrets: expanded env values, approval codes and the target's argv are

@@ -10,8 +10,8 @@ extension HubRouter {
     func deliverTargetAnswer(
         _ target: TargetSession, call: ForwardedCall, outcome: JSONRPCMessage.Response.Outcome, line: [UInt8]? = nil
     ) {
-        guard let open = calls[call.ticket] else { return }  // cancelled: never answered
-        let clientEra: ProtocolEra = open.modern == nil ? .legacy : .modern
+        guard calls[call.ticket] != nil else { return }  // cancelled: never answered
+        let clientEra = call.clientEra
         guard target.era == .modern, case .result(let value) = outcome else {
             if let line,
                 let splice = FastPath.answer(
@@ -131,13 +131,14 @@ extension HubRouter {
         let params = ModernResult.retryParams(
             open.params, inputResponses: open.responses.isEmpty ? nil : open.responses,
             requestState: open.requestState)
-        let call = ForwardedCall(ticket: open.ticket, label: open.label, method: open.method, params: open.params)
-        let hubID = calls.forward(call, to: target.index, clientToken: nil)
-        let modern = calls[open.ticket]?.modern
+        let hubID = calls.newID(target: target.index)
+        let call = ForwardedCall(
+            ticket: open.ticket, clientEra: .legacy, label: open.label, method: open.method, params: open.params,
+            timer: startCallTimer(target, hubID: hubID))
+        calls.forward(call, to: target.index, id: hubID, clientToken: nil)
         target.sendRequest(
             id: hubID, method: open.method, params: params, clientCapabilities: client.bridgeable(for: nil),
-            logLevel: client.targetLogLevel(for: modern, isModern: modern != nil))
-        startCallTimer(target, hubID: hubID)
+            logLevel: client.targetLogLevel(for: nil, isModern: false))
     }
 
     // MARK: - Legacy target, modern client
@@ -147,8 +148,9 @@ extension HubRouter {
     func askModernClientForTargetInput(_ target: TargetSession, _ request: JSONRPCMessage.Request, capability: String)
         -> Bool
     {
-        let running = calls.calls(at: target.index).filter { calls[$0.call.ticket]?.modern != nil }
-        guard let (hubID, call) = running.max(by: { $0.id < $1.id }), let modern = calls[call.ticket]?.modern else {
+        let running = calls.calls(at: target.index).filter { $0.call.clientEra == .modern }
+        guard let (hubID, call) = running.max(by: { $0.id < $1.id }), let modern = calls.envelope(of: call.ticket)
+        else {
             return false
         }
         guard modern.supports(capability: capability) else {
@@ -202,8 +204,10 @@ extension HubRouter {
         }
         var call = reverse.call
         call.ticket = request.ticket
-        call.timer = nil
+        call.clientEra = request.era
+        call.timer = startCallTimer(target, hubID: reverse.hubID)
         guard calls.rebind(target: target.index, id: reverse.hubID, to: .call(call)) != nil else {
+            timers.cancel(call.timer)
             answer(
                 request.ticket,
                 error: JSONRPCError(
@@ -211,7 +215,6 @@ extension HubRouter {
                     message: "\(call.label): server \"\(target.name)\" went away before it answered"))
             return true
         }
-        startCallTimer(target, hubID: reverse.hubID)
         return true
     }
 

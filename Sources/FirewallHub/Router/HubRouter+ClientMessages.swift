@@ -124,7 +124,8 @@ extension HubRouter {
         }
         guard pool.startupAnswered else { return }
         for entry in calls.takeDeferred() {
-            dispatch(ClientRequest(ticket: entry.ticket, request: entry.request, modern: calls[entry.ticket]?.modern))
+            dispatch(
+                ClientRequest(ticket: entry.ticket, request: entry.request, modern: calls.envelope(of: entry.ticket)))
         }
     }
 

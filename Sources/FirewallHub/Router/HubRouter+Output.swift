@@ -42,10 +42,8 @@ extension HubRouter {
         return id
     }
 
-    /// Starts the time-out of a call forwarded to `target` under `hubID`.
-    func startCallTimer(_ target: TargetSession, hubID: Int) {
-        let timer = timers.start(
-            after: Double(target.config.timeouts.callSeconds), .call(target: target.index, hubID: hubID))
-        calls.setTimer(timer, target: target.index, id: hubID)
+    /// Starts the time-out of a call to `target` under `hubID`; returns the timer (kept with the call).
+    func startCallTimer(_ target: TargetSession, hubID: Int) -> Int {
+        timers.start(after: Double(target.config.timeouts.callSeconds), .call(target: target.index, hubID: hubID))
     }
 }

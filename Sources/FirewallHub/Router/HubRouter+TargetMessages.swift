@@ -35,7 +35,8 @@ extension HubRouter {
         // Nothing pending: the line cannot be an answer to splice (so it is not validated twice).
         if calls.hasRequests(at: target.index),
             let splice = FastPath.answer(
-                line, validated: false, targetEra: target.era, clientEra: { callEra(target, hubID: $0) })
+                line, validated: false, targetEra: target.era,
+                clientEra: { calls.clientEra(target: target.index, id: $0) })
         {
             guard case .call(let call)? = calls.answered(target: target.index, id: splice.hubID) else { return }
             timers.cancel(call.timer)
@@ -54,13 +55,6 @@ extension HubRouter {
         case .message(.notification(let notification)):
             handleTargetNotification(target, notification)
         }
-    }
-
-    /// The era of the client whose call waits at `target` under `hubID`; nil when none does.
-    private func callEra(_ target: TargetSession, hubID: Int) -> ProtocolEra? {
-        guard case .call(let call)? = calls.purpose(target: target.index, id: hubID), let open = calls[call.ticket]
-        else { return nil }
-        return open.modern == nil ? .legacy : .modern
     }
 
     /// `line` is the response as the target wrote it (already validated), for re-iding by splicing.
@@ -145,7 +139,7 @@ extension HubRouter {
     /// Whether a target's log message at `level` reaches the client (see `ClientSession.admitsLog`).
     private func forwardsLog(from target: TargetSession, level: String?) -> Bool {
         client.admitsLog(level: level) {
-            calls.calls(at: target.index).compactMap { calls[$0.call.ticket]?.modern }
+            calls.calls(at: target.index).compactMap { calls.envelope(of: $0.call.ticket) }
         }
     }
 

@@ -122,9 +122,11 @@ extension HubRouter {
             meta["progressToken"] = .string(swapped)
             params["_meta"] = .object(meta)
         }
+        let hubID = calls.newID(target: target.index)
         let call = ForwardedCall(
-            ticket: request.ticket, label: label, method: method, params: params, progressToken: hubToken)
-        let hubID = calls.forward(call, to: target.index, clientToken: clientToken)
+            ticket: request.ticket, clientEra: request.era, label: label, method: method, params: params,
+            progressToken: hubToken, timer: startCallTimer(target, hubID: hubID))
+        calls.forward(call, to: target.index, id: hubID, clientToken: clientToken)
         if let splice,
             let spliced = FastPath.request(
                 splice.line, clientEra: request.era, targetEra: target.era, swapsProgressToken: hubToken != nil)
@@ -135,7 +137,6 @@ extension HubRouter {
                 id: hubID, method: method, params: params, clientCapabilities: client.bridgeable(for: request.modern),
                 logLevel: client.targetLogLevel(for: request.modern, isModern: request.isModern))
         }
-        startCallTimer(target, hubID: hubID)
     }
 
     // MARK: - Approval by MRTR (2026-07-28 clients)

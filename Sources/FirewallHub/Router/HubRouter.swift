@@ -33,13 +33,14 @@ final class HubRouter {
     var lifecycle = HubLifecycle()
     var clientOut: PeerOutput?
 
-    // The owners of the hub's state (see ARCHITECTURE.md).
-    var client: ClientSession
-    var pool: TargetPool
-    var calls: CallTable
-    var catalog: Catalog
-    var desk: ApprovalDesk
-    var bridge = EraBridge()
+    // The owners of the hub's state (see ARCHITECTURE.md). Classes, so that asking one a question
+    // never copies its tables.
+    let client: ClientSession
+    let pool: TargetPool
+    let calls: CallTable
+    let catalog: Catalog
+    let desk: ApprovalDesk
+    let bridge = EraBridge()
 
     init(
         config: HubConfig, environment: [String: String], log: HubLog, mode: Mode,

@@ -1,5 +1,8 @@
 import MCPWire
 
+/// Owns: the hub's name and version.
+/// Never: changes without the package scripts (they read it from this file).
+///
 /// The hub's name and version, as reported in `serverInfo`, `clientInfo` and `--version`.
 public enum HubVersion {
     public static let name = "mcp-firewall-hub"

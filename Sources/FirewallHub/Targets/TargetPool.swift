@@ -3,7 +3,7 @@ import MCPWire
 /// Owns: every target session (in config order), the processes of failed or replaced targets that may
 /// still be exiting, and whether the initial start-up is over for the client. Never: spawns or stops
 /// a process itself, or answers a client.
-struct TargetPool {
+final class TargetPool {
     /// How long client requests wait for slow targets before the hub answers with the ready ones.
     static let startupGraceSeconds = 10.0
 
@@ -34,7 +34,7 @@ struct TargetPool {
     /// has waited `startupGraceSeconds` for the slow ones.
     var startupAnswered: Bool { allSettled || graceOver }
 
-    mutating func endGrace() { graceOver = true }
+    func endGrace() { graceOver = true }
 
     var stillStarting: [TargetSession] { sessions.filter { !$0.state.isSettled } }
 
@@ -71,13 +71,13 @@ struct TargetPool {
     }
 
     /// Keeps `process` to wait for at exit (its shutdown has begun).
-    mutating func retire(_ process: ChildProcess) {
+    func retire(_ process: ChildProcess) {
         retired.removeAll { $0.hasExited }
         retired.append(process)
     }
 
     /// Every process still known (live and retired), forgotten here: the caller stops them.
-    mutating func takeAllProcesses() -> [ChildProcess] {
+    func takeAllProcesses() -> [ChildProcess] {
         let processes = sessions.compactMap(\.process) + retired
         for session in sessions { session.process = nil }
         retired = []

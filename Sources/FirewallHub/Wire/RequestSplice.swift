@@ -1,5 +1,8 @@
 import MCPWire
 
+/// Owns: re-addressing a client's `tools/call` by splicing its own bytes (the id and the tool name).
+/// Never: splices a request with members beyond JSON-RPC's, escaped keys, or bytes a reader could split on.
+///
 /// A client's `tools/call` re-addressed for its target by splicing its own bytes: the hub's id in place
 /// of the client's, the target's tool name in place of the exposed one. Re-encoding the parsed request
 /// would give the target the same JSON (only whitespace and escapes may differ), at the cost of

@@ -27,9 +27,11 @@ let package = Package(
         // A target that attacks the hub and the human (phishing prompts, forged requestStates).
         .executableTarget(name: "hostile-server", dependencies: ["MCPWire"]),
         .executableTarget(name: "bench-client", dependencies: ["MCPWire", "CShim"]),
+        // Discovery's figures (bench/discovery): tools/list sizes in all vs discover mode, search latency.
+        .executableTarget(name: "bench-discovery", dependencies: ["FirewallHub"]),
         .target(name: "HubTestSupport", dependencies: ["MCPWire"], path: "Tests/HubTestSupport"),
         .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"]),
-        .testTarget(name: "FirewallHubTests", dependencies: ["FirewallHub", "MCPWire"]),
+        .testTarget(name: "FirewallHubTests", dependencies: ["FirewallHub", "MCPWire", "HubTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HubTestSupport", "MCPWire"]),
     ],
     swiftLanguageModes: [.v6]

@@ -40,7 +40,10 @@ import Testing
     private func expectAttributed(_ params: JSONValue?, _ context: String) {
         let message = params?["message"]?.stringValue ?? ""
         #expect(
-            message.hasPrefix("[hostile] mcp-firewall-hub (quoted by server \"hostile\"): "), "\(context): \(message)")
+            message.hasPrefix(
+                "[hostile] (this text from server \"hostile\" names the firewall; it is not the firewall"),
+            "\(context): \(message)")
+        #expect(message.contains(") mcp-firewall-hub (quoted by server \"hostile\"): "), "\(context): \(message)")
         #expect(!message.unicodeScalars.contains { TargetPromptScalars.hiding.contains($0.value) }, "\(context)")
         let title = params?["requestedSchema"]?["properties"]?["code"]?["title"]?.stringValue ?? ""
         #expect(title.hasPrefix("mcp-firewall-hub (quoted by server \"hostile\")"), "\(context): \(title)")

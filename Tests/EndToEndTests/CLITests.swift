@@ -22,7 +22,7 @@ import Testing
         #expect(status == 0)
         let rows = try #require(try JSONParser.parse(stdout).arrayValue)
         for row in rows {
-            #expect(row.objectValue?.keys == ["name", "server", "tool", "decision", "rule", "description"])
+            #expect(row.objectValue?.keys == ["name", "server", "tool", "decision", "rule", "description", "pin"])
         }
         func row(_ name: String) -> JSONValue? { rows.first { $0["name"] == .string(name) } }
         #expect(row("payments.get_balance")?["decision"] == "allow")

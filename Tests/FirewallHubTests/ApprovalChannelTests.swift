@@ -157,4 +157,21 @@ import Testing
         ).table["{summary}"]!
         #expect(!plain.contains("shortened") && !plain.contains("session"), "\(plain)")
     }
+
+    /// Review: zero-width and bidirectional characters in arguments are shown, not obeyed, in {summary}
+    /// and {arguments} (which stays valid JSON with the same value).
+    @Test func hiddenCharactersInArgumentsAreShown() throws {
+        let call = FrozenCall(
+            server: "p", tool: "t", exposedName: "p.t", arguments: ["to": "ab\u{202E}cd\u{200B}e\u{FEFF}"], meta: nil,
+            rule: "r")
+        let table = NotifyCommand.Values(
+            held: HeldCall(id: "h1", code: "111111", expiresAt: 0), call: call, ttlSeconds: 1
+        )
+        .table
+        let arguments = try #require(table["{arguments}"])
+        #expect(arguments == #"{"to":"ab\u202ecd\u200be\ufeff"}"#)
+        #expect(try JSONParser.parse(arguments) == .object(call.arguments!))
+        let summary = try #require(table["{summary}"])
+        #expect(!summary.unicodeScalars.contains { TargetPrompt.isHiding($0) }, "\(summary)")
+    }
 }

@@ -56,4 +56,24 @@ import Testing
         }
         #expect(results.filter { $0 }.count == 32)
     }
+
+    /// Swift's scalar mode never finds `\b` beside a digit, so a deny rule like `\b\d{16}\b` silently never
+    /// fired. Deny and approve rules now match when either reading does; allow rules only when both do.
+    @Test(arguments: [
+        (#"\b\d+\b"#, "id 42 x"), (#"\btable1\b"#, "drop table1;"), (#"o1\b"#, "o1 "),
+        (#"(?i)\b4111\b"#, "card 4111 1111"), (#"\bdrop\b"#, "x'drop y"), (#"\bdrop\b"#, "x:drop y"),
+    ])
+    func wordBoundariesBesideDigitsAreFound(_ source: String, _ text: String) throws {
+        let pattern = try ArgumentPattern.compile(source).get()
+        #expect(pattern.finds(in: text), "\(source) in \(text)")
+    }
+
+    @Test func anAllowRuleNeedsBothReadings() throws {
+        let digits = try ArgumentPattern.compile(#"^\d+\b"#).get()
+        #expect(digits.finds(in: "42 rows"))
+        #expect(!digits.finds(in: "42 rows", strictly: true))
+        let plain = try ArgumentPattern.compile(#"(?i)^\s*select\b"#).get()
+        #expect(plain.finds(in: "select 1", strictly: true))
+        #expect(!plain.finds(in: "delete 1", strictly: true) && !plain.finds(in: "delete 1"))
+    }
 }

@@ -60,7 +60,7 @@ import Testing
     func theLiveSnapshotSeesOurOwnChildren() async throws {
         let child = try ChildProcess.spawn(
             SpawnSpec(
-                command: "/bin/sh", arguments: ["-c", "sleep 30 & sleep 30 & wait"],
+                command: "/bin/sh", arguments: ["-c", "sleep 900 & sleep 900 & wait"],
                 environment: ["PATH": "/usr/bin:/bin"]),
             onEvent: { _ in })
         defer { _ = kill(-child.pid, SIGKILL) }

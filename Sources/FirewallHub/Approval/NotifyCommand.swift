@@ -27,10 +27,25 @@ struct NotifyCommand: Sendable {
             return [
                 "{code}": held.code, "{session_code}": held.sessionCode ?? "", "{call_id}": held.id,
                 "{server}": call.server, "{tool}": call.tool,
-                "{arguments}": JSONValue.object(call.arguments ?? JSONObject()).serialized(), "{summary}": summary,
+                "{arguments}": NotifyCommand.visibleJSON(.object(call.arguments ?? JSONObject())), "{summary}": summary,
                 "{call_file}": fullCallPath ?? "",
             ]
         }
+    }
+
+    /// Compact JSON with every character that hides or reorders text (bidirectional controls, zero-width
+    /// ones, line separators) written as a `\u` escape: the same value, but what a human reads is what runs.
+    static func visibleJSON(_ value: JSONValue) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in value.serialized().unicodeScalars {
+            if TargetPrompt.isHiding(scalar) || (0x2028...0x2029).contains(scalar.value) {
+                let hex = String(scalar.value, radix: 16)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     /// The argv with every placeholder replaced in every element.

@@ -14,25 +14,58 @@ enum TargetPrompt {
     /// Names a target may not use as if it were the firewall speaking.
     static let hubNames = ["mcp-firewall-hub", "firewall_confirm"]
 
-    /// The params of a target's `elicitation/create`, attributed to `server`.
+    /// The params of a target's `elicitation/create`, attributed to `server`. Every text a client may
+    /// show (the message, and titles, descriptions, string defaults and option names anywhere in the
+    /// form) is neutralized; field names and option values, which the answer must keep, are left as
+    /// they are, but a form that names the firewall anywhere — in any spelling — is headed by a warning.
     static func elicitationParams(_ params: JSONObject, server: String) -> JSONObject {
         var params = params
         let message = params["message"]?.stringValue ?? ""
-        params["message"] = .string("[\(server)] " + neutralized(message, server: server))
-        if case .object(var schema)? = params["requestedSchema"], case .object(var properties)? = schema["properties"] {
-            for member in properties {
-                guard case .object(var property) = member.value else { continue }
-                for key in ["title", "description"] {
-                    if case .string(let text)? = property[key] {
-                        property[key] = .string(neutralized(text, server: server))
-                    }
-                }
-                properties[member.key] = .object(property)
-            }
-            schema["properties"] = .object(properties)
-            params["requestedSchema"] = .object(schema)
+        var mentions = HubLookalike.mentionsHub(message)
+        if let schema = params["requestedSchema"] {
+            mentions = mentions || mentionsHub(anywhereIn: schema)
+            params["requestedSchema"] = neutralizedSchema(schema, server: server)
         }
+        let warning =
+            mentions
+            ? "(this text from server \"\(server)\" names the firewall; it is not the firewall, which never asks "
+                + "for a code in a form) " : ""
+        params["message"] = .string("[\(server)] " + warning + neutralized(message, server: server))
         return params
+    }
+
+    /// The texts a client may show of a form, neutralized, at any depth.
+    private static func neutralizedSchema(_ value: JSONValue, server: String) -> JSONValue {
+        switch value {
+        case .object(var object):
+            for member in object {
+                switch (member.key, member.value) {
+                case ("title", .string(let text)), ("description", .string(let text)), ("default", .string(let text)):
+                    object[member.key] = .string(neutralized(text, server: server))
+                case ("enumNames", .array(let names)):
+                    object[member.key] = .array(
+                        names.map { $0.stringValue.map { .string(neutralized($0, server: server)) } ?? $0 })
+                default:
+                    object[member.key] = neutralizedSchema(member.value, server: server)
+                }
+            }
+            return .object(object)
+        case .array(let items):
+            return .array(items.map { neutralizedSchema($0, server: server) })
+        default:
+            return value
+        }
+    }
+
+    /// Whether any key or string anywhere in `value` names the firewall.
+    private static func mentionsHub(anywhereIn value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): return HubLookalike.mentionsHub(text)
+        case .array(let items): return items.contains { mentionsHub(anywhereIn: $0) }
+        case .object(let object):
+            return object.contains { HubLookalike.mentionsHub($0.key) || mentionsHub(anywhereIn: $0.value) }
+        default: return false
+        }
     }
 
     /// A 2026-07-28 `inputRequests` map of a target, with each elicitation attributed to `server`.
@@ -51,8 +84,8 @@ enum TargetPrompt {
     /// marked as quoted by `server`.
     static func neutralized(_ text: String, server: String) -> String {
         var scalars = String.UnicodeScalarView(text.unicodeScalars.filter { !isHiding($0) })
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        var visible = String(scalars)
+        while let first = scalars.first, first.properties.isWhitespace || looksBlank(first) { scalars.removeFirst() }
+        var visible = String(collapsingBlankLines(scalars))
         for name in hubNames {
             visible = marking(name, in: visible, as: "\(name) (quoted by server \"\(server)\")")
         }
@@ -66,6 +99,39 @@ enum TargetPrompt {
         case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF, 0x180E: return true
         default: return false
         }
+    }
+
+    /// Characters that are not whitespace to Unicode but show as nothing (so they could hold the
+    /// `[server]` prefix apart from the text that follows): braille blank, Hangul fillers, …
+    static func looksBlank(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x2800, 0x3164, 0x115F, 0x1160, 0xFFA0, 0x00AD, 0x034F, 0x17B4, 0x17B5: return true
+        default: return false
+        }
+    }
+
+    /// At most one empty line in a row: blank lines (of whitespace or blank-looking characters) cannot
+    /// push what follows out of view.
+    private static func collapsingBlankLines(_ scalars: String.UnicodeScalarView) -> String.UnicodeScalarView {
+        var out = String.UnicodeScalarView()
+        var breaksInARow = 0
+        var pendingBlank = String.UnicodeScalarView()
+        for scalar in scalars {
+            if scalar == "\n" || scalar == "\r" || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{85}" {
+                if scalar == "\r" { continue }
+                breaksInARow += 1
+                pendingBlank = String.UnicodeScalarView()
+                if breaksInARow <= 2 { out.append("\n") }
+            } else if breaksInARow > 0, scalar.properties.isWhitespace || looksBlank(scalar) {
+                pendingBlank.append(scalar)
+            } else {
+                out.append(contentsOf: pendingBlank)
+                pendingBlank = String.UnicodeScalarView()
+                breaksInARow = 0
+                out.append(scalar)
+            }
+        }
+        return out
     }
 
     /// `text` with each case-insensitive occurrence of `name` replaced by `replacement`.

@@ -8,6 +8,10 @@ enum CLICommand: Equatable {
     case seed(CommonOptions)
     /// `--generate-config [PATH]`: write the bundled single-target config (nil = `firewall_config.json`).
     case generateConfig(path: String?)
+    /// `audit verify|tail|show` (AuditArguments.swift).
+    case audit(AuditRequest)
+    /// `pins list|diff|accept|forget` (PinsArguments.swift).
+    case pins(PinsRequest)
 }
 
 struct CommonOptions: Equatable {
@@ -17,6 +21,8 @@ struct CommonOptions: Equatable {
     var target: String?
     /// Single-target mode: which `servers.<name>` block of the firewall_config.json applies.
     var name: String?
+    /// `serve --audit PATH`: the audit trail file, over hub.json's `audit.path`.
+    var auditPath: String?
 }
 
 /// A command line we cannot run, with the message to show and the exit status.
@@ -29,10 +35,14 @@ enum CLIError: Error, Equatable, CustomStringConvertible {
     case missingTarget
     /// An option that only means something together with `--target`.
     case needsTarget(String)
+    /// `audit` / `pins` without a known subcommand.
+    case unknownSubcommand(String?, command: String, choices: [String])
+    /// An option's value is not one it takes.
+    case invalidValue(String, String, expected: String)
 
     var description: String {
         switch self {
-        case .unknownCommand(let c): return "unknown command \"\(c)\"; commands: serve, tools, help"
+        case .unknownCommand(let c): return "unknown command \"\(c)\"; commands: serve, tools, audit, pins, help"
         case .unknownOption(let o, CLIParser.singleTargetMode):
             return "unknown option \"\(o)\"; see: mcp-firewall-hub --help, mcp-firewall-hub help seed"
         case .unknownOption(let o, let c): return "unknown option \"\(o)\" for \(c); see: mcp-firewall-hub \(c) --help"
@@ -42,6 +52,10 @@ enum CLIError: Error, Equatable, CustomStringConvertible {
             return "--target \"COMMAND ARGS\" is required (or use --generate-config [PATH]); "
                 + "see: mcp-firewall-hub help seed"
         case .needsTarget(let o): return "\(o) only applies together with --target \"COMMAND ARGS\""
+        case .unknownSubcommand(let given, let command, let choices):
+            let what = given.map { "unknown \(command) command \"\($0)\"" } ?? "\(command) needs a command"
+            return "\(what); one of: \(choices.joined(separator: ", ")); see: mcp-firewall-hub help \(command)"
+        case .invalidValue(let option, let value, let expected): return "\(option) \"\(value)\": expected \(expected)"
         }
     }
 }
@@ -61,11 +75,17 @@ enum CLIParser {
             var common = CommonOptions()
             var help = false
             var targetOptions = CommonOptions()
+            var auditPath: String?
             try parseOptions(rest, command: "serve", common: &common, help: &help) {
                 (option: String, value: () throws(CLIError) -> String) throws(CLIError) -> Bool in
-                try parseTargetOption(option, value, into: &targetOptions)
+                if option == "--audit" {
+                    auditPath = try value()
+                    return true
+                }
+                return try parseTargetOption(option, value, into: &targetOptions)
             }
             try merge(targetOptions, into: &common)
+            common.auditPath = auditPath
             return help ? .help(topic: "serve") : .serve(common)
         case "tools":
             var common = CommonOptions()
@@ -87,6 +107,8 @@ enum CLIParser {
             }
             try merge(targetOptions, into: &common)
             return help ? .help(topic: "tools") : .tools(common, json: json, clientName: client)
+        case "audit": return try parseAudit(rest)
+        case "pins": return try parsePins(rest)
         default:
             guard first.hasPrefix("-") else { throw .unknownCommand(first) }
             return try parseSingleTarget(arguments)
@@ -162,7 +184,7 @@ enum CLIParser {
     }
 
     /// Walks the options; `extra` handles command-specific ones and returns whether it knew the option.
-    private static func parseOptions(
+    static func parseOptions(
         _ arguments: [String], command: String, common: inout CommonOptions, help: inout Bool,
         extra: (String, () throws(CLIError) -> String) throws(CLIError) -> Bool
     ) throws(CLIError) {

@@ -5,6 +5,8 @@ enum HelpText {
         case "serve": return serve
         case "tools": return tools
         case "seed": return seed
+        case "audit": return audit
+        case "pins": return pins
         default: return overview
         }
     }
@@ -13,8 +15,10 @@ enum HelpText {
         mcp-firewall-hub \(HubVersion.version) — one stdio MCP server in front of many, with a policy firewall.
 
         USAGE:
-          mcp-firewall-hub serve [--config PATH] [--verbose]
+          mcp-firewall-hub serve [--config PATH] [--audit PATH] [--verbose]
           mcp-firewall-hub tools [--config PATH] [--json] [--client NAME]
+          mcp-firewall-hub audit verify|tail|show [FILE...]
+          mcp-firewall-hub pins list|diff|accept|forget [SERVER[.TOOL]]
           mcp-firewall-hub --target "COMMAND ARGS" [--name NAME] [--config firewall_config.json] [--verbose]
           mcp-firewall-hub tools --target "COMMAND ARGS" [--name NAME] [--config firewall_config.json] [--json]
           mcp-firewall-hub --generate-config [PATH]
@@ -23,6 +27,8 @@ enum HelpText {
         COMMANDS:
           serve   Run the MCP server on stdin/stdout (what your MCP client launches).
           tools   Start the servers, print every merged tool and what the policy decides for it.
+          audit   Check the audit trail's hash chain, print its last or matching records.
+          pins    Review and accept changed tool definitions (pinning).
 
         CONFIG:
           --config PATH, else $MCP_FIREWALL_HUB_CONFIG, else $XDG_CONFIG_HOME/mcp-firewall-hub/hub.json
@@ -51,7 +57,7 @@ enum HelpText {
         """
 
     static let serve = """
-        USAGE: mcp-firewall-hub serve [--config PATH] [--verbose]
+        USAGE: mcp-firewall-hub serve [--config PATH] [--audit PATH] [--verbose]
 
         Runs the MCP server on stdin/stdout. Spawns every server in hub.json, merges their tools as
         <server>.<tool> (or <server>__<tool> for clients that reject dots), and applies each server's policy.
@@ -59,6 +65,7 @@ enum HelpText {
 
         OPTIONS:
           -c, --config PATH   hub.json to use
+          --audit PATH        append the audit trail to PATH (over hub.json's audit.path)
           -v, --verbose       debug logs on stderr
           -h, --help          this help
         """
@@ -66,12 +73,12 @@ enum HelpText {
     static let tools = """
         USAGE: mcp-firewall-hub tools [--config PATH] [--json] [--client NAME]
 
-        Starts every server in hub.json, prints one row per merged tool (name, server, tool, decision, rule),
-        then stops them. Exits 1 if any server failed to start (it is named on stderr with the reason).
+        Starts every server in hub.json, prints one row per merged tool (name, server, tool, decision, pin
+        state, rule), then stops them. It never changes the pin store. Exits 1 if any server failed to start (it is named on stderr with the reason).
 
         OPTIONS:
           -c, --config PATH   hub.json to use
-          --json              print a JSON array of {name, server, tool, decision, rule, description}
+          --json              print a JSON array of {name, server, tool, decision, rule, description, pin}
           --client NAME       show names as the client with this clientInfo.name would see them
           -v, --verbose       debug logs on stderr
           -h, --help          this help

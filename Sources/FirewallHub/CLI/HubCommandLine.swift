@@ -9,6 +9,8 @@ public enum HubCommandLine {
         /// `tools`: some server failed to start.
         public static let serverFailure: Int32 = 1
         public static let usage: Int32 = 64
+        /// A file the hub must write (the audit trail, the pin store) cannot be written.
+        public static let ioError: Int32 = 74
         public static let config: Int32 = 78
     }
 
@@ -43,9 +45,19 @@ public enum HubCommandLine {
             return SeedCommand.generateConfig(path: path, log: HubLog(writer: stderrWriter, verbose: false))
         case .serve(let options):
             let log = HubLog(writer: stderrWriter, verbose: options.verbose)
-            if options.target != nil { return await SeedCommand.serve(options, environment: environment, log: log) }
-            guard let config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
-            return await ServeCommand.run(config: config, environment: environment, log: log)
+            if options.target != nil {
+                if options.auditPath != nil {
+                    log.error("--audit needs a hub.json; single-target mode (--target) keeps no audit trail")
+                    return ExitCode.usage
+                }
+                return await SeedCommand.serve(options, environment: environment, log: log)
+            }
+            guard var config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
+            ServeAudit.apply(auditPath: options.auditPath, to: &config)
+            guard case .success(let trail) = ServeAudit.start(config: config, log: log) else { return ExitCode.ioError }
+            let status = await ServeCommand.run(config: config, environment: environment, log: log)
+            ServeAudit.end(trail, log: log)
+            return status
         case .tools(let options, let json, let clientName):
             let log = HubLog(writer: stderrWriter, verbose: options.verbose)
             if options.target != nil {
@@ -55,13 +67,21 @@ public enum HubCommandLine {
             guard let config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
             return await ToolsCommand.run(
                 config: config, environment: environment, log: log, json: json, clientName: clientName)
+        case .audit(let request):
+            return AuditCommand.run(
+                request, environment: environment, log: HubLog(writer: stderrWriter, verbose: false))
+        case .pins(let request):
+            let log = HubLog(writer: stderrWriter, verbose: request.common.verbose)
+            return await PinsCommand.run(request, environment: environment, log: log)
         }
     }
 
-    private static func loadConfig(_ options: CommonOptions, environment: [String: String], log: HubLog) -> HubConfig? {
+    static func loadConfig(_ options: CommonOptions, environment: [String: String], log: HubLog) -> HubConfig? {
         do {
             let path = try ConfigLocator.resolve(explicitPath: options.configPath, environment: environment).get()
-            return try ConfigLoader.load(path: path, environment: environment)
+            let config = try ConfigLoader.load(path: path, environment: environment)
+            if let refusal = UnwiredSettings.refusal(config) { throw refusal }
+            return config
         } catch {
             log.error("\(error)")
             return nil

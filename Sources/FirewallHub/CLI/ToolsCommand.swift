@@ -9,6 +9,8 @@ enum ToolsCommand {
         var decision: String
         var rule: String
         var description: String?
+        /// The PIN column (PinColumn); nil when pinning is off.
+        var pin: String? = nil
     }
 
     static func run(
@@ -24,14 +26,15 @@ enum ToolsCommand {
         for target in router.targets {
             if case .failed(let reason) = target.state { failed.append("server \"\(target.name)\" failed: \(reason)") }
         }
-        let rows = self.rows(router)
+        let pins = PinColumn.states(config: config, servers: LiveDefinitions.snapshot(router), log: log)
+        let rows = self.rows(router, pins: pins)
         await router.stopAllTargets()
         HubCommandLine.writeStdout(json ? renderJSON(rows) : renderTable(rows))
         for line in failed { log.error(line) }
         return failed.isEmpty ? HubCommandLine.ExitCode.success : HubCommandLine.ExitCode.serverFailure
     }
 
-    static func rows(_ router: HubRouter) -> [Row] {
+    static func rows(_ router: HubRouter, pins: [String: [String: String]]? = nil) -> [Row] {
         var rows: [Row] = router.catalog.entries.map { entry in
             let (decision, argumentRules) = router.policies[entry.server]!.decideForListing(
                 tool: entry.tool, annotations: entry.annotations)
@@ -39,13 +42,15 @@ enum ToolsCommand {
             if !argumentRules.isEmpty { rule += "; at call time also " + argumentRules.joined(separator: ", ") }
             return Row(
                 name: entry.exposedName, server: entry.server, tool: entry.tool, decision: decision.action.rawValue,
-                rule: rule, description: entry.definition["description"]?.stringValue)
+                rule: rule, description: entry.definition["description"]?.stringValue,
+                pin: pins.map { $0[entry.server]?[entry.tool] ?? "?" })
         }
         rows.append(
             Row(
                 name: ToolCatalog.confirmToolName, server: nil, tool: ToolCatalog.confirmToolName, decision: "allow",
                 rule: "built-in: confirms held calls with the user's approval code",
-                description: FirewallConfirmTool.definition["description"]?.stringValue))
+                description: FirewallConfirmTool.definition["description"]?.stringValue,
+                pin: pins.map { _ in "-" }))
         return rows
     }
 
@@ -58,21 +63,26 @@ enum ToolsCommand {
             o["decision"] = .string(row.decision)
             o["rule"] = .string(row.rule)
             o["description"] = row.description.map(JSONValue.string) ?? .null
+            o["pin"] = row.pin.map(JSONValue.string) ?? .null
             return .object(o)
         }
         return JSONValue.array(array).prettyPrinted() + "\n"
     }
 
     static func renderTable(_ rows: [Row]) -> String {
-        let header = ["NAME", "SERVER", "TOOL", "DECISION", "RULE"]
-        let cells = rows.map { [$0.name, $0.server ?? "(hub)", $0.tool, $0.decision, $0.rule] }
+        let withPins = rows.contains { $0.pin != nil }
+        let header = ["NAME", "SERVER", "TOOL", "DECISION"] + (withPins ? ["PIN"] : []) + ["RULE"]
+        let cells = rows.map {
+            [$0.name, $0.server ?? "(hub)", $0.tool, $0.decision] + (withPins ? [$0.pin ?? "-"] : []) + [$0.rule]
+        }
+        let last = header.count - 1
         var widths = header.map(\.count)
         for row in cells {
-            for (i, cell) in row.enumerated() where i < 4 { widths[i] = max(widths[i], cell.count) }
+            for (i, cell) in row.enumerated() where i < last { widths[i] = max(widths[i], cell.count) }
         }
         func line(_ row: [String]) -> String {
             row.enumerated().map { i, cell in
-                i < 4 ? cell + String(repeating: " ", count: widths[i] - cell.count) : cell
+                i < last ? cell + String(repeating: " ", count: widths[i] - cell.count) : cell
             }.joined(separator: "  ")
         }
         return ([line(header)] + cells.map(line)).joined(separator: "\n") + "\n"

@@ -4,7 +4,10 @@ import MCPWire
 /// what is allowed. The environment used for `${VAR}` is passed in; the parser never reads the
 /// process environment.
 enum ConfigLoader {
-    static let topLevelKeys = ["servers", "mcpServers", "defaults", "approval", "naming", "timeouts"]
+    static let topLevelKeys = [
+        "servers", "mcpServers", "defaults", "approval", "naming", "timeouts", "listing", "flows", "limits",
+        "exfiltration_guard", "audit", "pins",
+    ]
     /// Larger files are refused (a config is a few kilobytes).
     static let maxFileBytes = 4 << 20
 
@@ -78,9 +81,29 @@ enum ConfigLoader {
                     : " (all \(disabled.count) servers are disabled)"
             throw serversNode.error(.noServers, "no servers configured\(why)")
         }
-        return HubConfig(
+        let listing =
+            try root.child("listing").map { (n) throws(ConfigError) in try ListingMode(listingNode: n) } ?? .all
+        let session = try SessionPolicyConfig(
+            root: root, serverNames: servers.map(\.name) + disabled)
+        var config = HubConfig(
             filePath: filePath, servers: servers, disabledServers: disabled, defaults: defaults, approval: approval,
-            naming: naming, timeouts: timeouts)
+            naming: naming, timeouts: timeouts, listing: listing, session: session)
+        try parseEvidenceBlocks(root, environment: environment, into: &config)
+        return config
+    }
+
+    /// The `audit` and `pins` blocks (issue 16).
+    private static func parseEvidenceBlocks(
+        _ root: ConfigNode, environment: [String: String], into config: inout HubConfig
+    ) throws(ConfigError) {
+        let directory = LocalPath.parentDirectory(config.filePath)
+        config.audit = try root.child("audit").map { (n) throws(ConfigError) in
+            try AuditConfig(node: n, environment: environment, configDirectory: directory)
+        }
+        config.pins =
+            try root.child("pins").map { (n) throws(ConfigError) in
+                try PinsConfig(node: n, environment: environment, configDirectory: directory)
+            } ?? PinsConfig(environment: environment)
     }
 
     /// The file's bytes (BOM stripped), or a ConfigError a user can act on. Shared with the seed format.

@@ -12,6 +12,14 @@ struct HubConfig: Sendable, Equatable {
     var naming: NamingConfig
     /// The global timeouts (already merged into every `ServerConfig.timeouts`).
     var timeouts: TimeoutConfig
+    /// The hub-wide `listing.mode` (`all` when absent); a server's own `listing` overrides it.
+    var listing: ListingMode = .all
+    /// `flows`, `limits` and `exfiltration_guard`: the session-aware policy (`SessionFlow` applies it).
+    var session = SessionPolicyConfig()
+    /// The `audit` block; nil (the default) when the trail is off.
+    var audit: AuditConfig? = nil
+    /// The `pins` block with its defaults filled in (the store path depends on the environment).
+    var pins = PinsConfig(environment: [:])
 
     func server(named name: String) -> ServerConfig? { servers.first { $0.name == name } }
 
@@ -44,6 +52,8 @@ struct ServerConfig: Sendable, Equatable {
     var approval: ApprovalOverrides?
     /// Per-server timeouts merged over the global ones.
     var timeouts: TimeoutConfig
+    /// `listing.mode`, overriding the hub-wide one; nil when absent.
+    var listingMode: ListingMode?
     /// `protocol`: how to open the session (see HubRouter+Targets).
     var protocolMode: ProtocolMode = .auto
     /// What `${VAR}` references expanded to, to hide again in messages (`redacted`).

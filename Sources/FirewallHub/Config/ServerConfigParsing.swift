@@ -1,6 +1,7 @@
 extension ServerConfig {
     static let keys = [
         "command", "args", "env", "cwd", "policy", "timeouts", "approval", "disabled", "description", "protocol",
+        "listing",
     ]
     static let maxNameLength = 32
 
@@ -103,12 +104,14 @@ extension ServerConfig {
 
         let protocolMode =
             try node.child("protocol")?.oneOf(ServerConfig.ProtocolMode.self, noun: "protocol") ?? .auto
+        let listingMode = try node.child("listing").map { (n) throws(ConfigError) in try ListingMode(listingNode: n) }
         if disabled { return nil }
         var server = ServerConfig(
             name: name, jsonPath: node.path, command: command, args: args, env: env, cwd: cwd, policy: policy,
             approval: approval, timeouts: timeouts)
         server.protocolMode = protocolMode
         server.secrets = secrets
+        server.listingMode = listingMode
         return server
     }
 

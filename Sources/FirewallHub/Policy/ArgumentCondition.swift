@@ -35,7 +35,7 @@ extension PolicyRule {
                 }
                 budget -= 1
                 sawText = true
-                let found = pattern.finds(in: text)
+                let found = pattern.finds(in: text, strictly: requireEvery)
                 if requireEvery && !found {
                     answer = false
                     return false

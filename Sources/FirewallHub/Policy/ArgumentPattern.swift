@@ -4,19 +4,27 @@
 ///
 /// Matching follows ICU, which the hub used before: on Unicode scalars (not grapheme clusters), with
 /// simple word boundaries for `\b`, and `$` also matching before a line break that ends the value.
+/// Swift's scalar mode never finds a simple word boundary beside a digit (`\b\d+\b`, `\btable1\b` never
+/// match), so every pattern is also run on grapheme clusters, where it does: a match in either reading
+/// counts where finding more is the safe side (deny and approve rules), and only a match in both where
+/// finding less is (allow rules: `finds(in:strictly: true)`).
 // @unchecked Sendable: `Regex<AnyRegexOutput>` is not Sendable only because its match output (which
 // is never made here: `finds` returns a Bool) is not. The regex itself is an immutable value whose
 // matcher the standard library builds once, published atomically — and `compile` has it built before
 // the pattern is shared — so matching reads shared state only and is safe from any thread.
 struct ArgumentPattern: @unchecked Sendable, Equatable, CustomStringConvertible {
     let source: String
+    /// The ICU-like reading (Unicode scalars, simple word boundaries).
     private let regex: Regex<AnyRegexOutput>
+    /// The same pattern on grapheme clusters (simple word boundaries there also hold beside digits).
+    private let graphemeRegex: Regex<AnyRegexOutput>
     /// Whether the source has a `$` (then a value ending in a line break is also tried without it).
     private let hasDollar: Bool
 
-    private init(source: String, regex: Regex<AnyRegexOutput>) {
+    private init(source: String, regex: Regex<AnyRegexOutput>, graphemeRegex: Regex<AnyRegexOutput>) {
         self.source = source
         self.regex = regex
+        self.graphemeRegex = graphemeRegex
         self.hasDollar = source.unicodeScalars.contains("$")
     }
 
@@ -29,16 +37,25 @@ struct ArgumentPattern: @unchecked Sendable, Equatable, CustomStringConvertible 
     static func compile(_ source: String) -> Result<ArgumentPattern, Invalid> {
         do {
             let regex = try Regex(source).matchingSemantics(.unicodeScalar).wordBoundaryKind(.simple)
-            // Builds the matcher now (it is built on first use): what it cannot build fails here, not
+            let graphemeRegex = try Regex(source).matchingSemantics(.graphemeCluster).wordBoundaryKind(.simple)
+            // Builds the matchers now (they are built on first use): what they cannot build fails here, not
             // silently on a call.
             _ = try regex.firstMatch(in: "")
-            return .success(ArgumentPattern(source: source, regex: regex))
+            _ = try graphemeRegex.firstMatch(in: "")
+            return .success(ArgumentPattern(source: source, regex: regex, graphemeRegex: graphemeRegex))
         } catch {
             return .failure(Invalid(reason: String(describing: error)))
         }
     }
 
-    func finds(in text: String) -> Bool {
+    /// Whether the pattern finds a match in `text`: in either reading, or with `strictly` in both.
+    func finds(in text: String, strictly: Bool = false) -> Bool {
+        let scalars = finds(regex, in: text)
+        if scalars != strictly { return scalars }
+        return finds(graphemeRegex, in: text)
+    }
+
+    private func finds(_ regex: Regex<AnyRegexOutput>, in text: String) -> Bool {
         if text.contains(regex) { return true }
         // ICU's `$` (outside multi-line mode) also matches before a line terminator at the very end;
         // Swift's only at the end. Trying the value without that terminator gives ICU's answer.

@@ -11,8 +11,10 @@ struct PolicyConfig: Sendable, Equatable {
     var rules: [PolicyRule] = []
     /// `policy.resources`: which resource URIs may be read or subscribed to (default: all).
     var resources: ResourcePolicy?
+    /// `policy.hide`: tools left out of every listing and refused as if they did not exist (`ToolHiding`).
+    var hide: [ToolGlob] = []
 
-    static let keys = ["default", "allow", "approve", "deny", "rules", "resources"]
+    static let keys = ["default", "allow", "approve", "deny", "rules", "resources", "hide"]
 
     init(
         defaultAction: PolicyAction? = nil, allow: [ToolGlob] = [], approve: [ToolGlob] = [], deny: [ToolGlob] = [],
@@ -31,6 +33,7 @@ struct PolicyConfig: Sendable, Equatable {
         allow = try Self.globs(node.child("allow"))
         approve = try Self.globs(node.child("approve"))
         deny = try Self.globs(node.child("deny"))
+        hide = try Self.globs(node.child("hide"))
         if let resourcesNode = node.child("resources") {
             try resourcesNode.object(allowedKeys: ["allow", "deny", "default"])
             var policy = ResourcePolicy(path: resourcesNode.path)

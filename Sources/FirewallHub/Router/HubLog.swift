@@ -46,6 +46,9 @@ final class HubLog: Sendable {
             } else if b == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
                 escape(bytes[i + 1])
                 i += 1
+            } else if b == 0xEF, i + 2 < bytes.count, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF {
+                out += Array("\\u{feff}".utf8)
+                i += 2
             } else if b == 0xE2, i + 2 < bytes.count, let scalar = invisibleFormatting(bytes[i + 1], bytes[i + 2]) {
                 out += Array("\\u{\(String(scalar, radix: 16))}".utf8)
                 i += 2
@@ -56,13 +59,13 @@ final class HubLog: Sendable {
         }
     }
 
-    /// The scalar (U+200E/F, U+2028…U+202E, U+2066…U+2069) that the UTF-8 `E2 b1 b2` encodes, when
-    /// it is one that breaks lines or reorders text; nil otherwise.
+    /// The scalar (U+200B…U+200F, U+2028…U+202E, U+2060…U+2064, U+2066…U+2069) that the UTF-8
+    /// `E2 b1 b2` encodes, when it is one that breaks lines, reorders text or hides; nil otherwise.
     private static func invisibleFormatting(_ b1: UInt8, _ b2: UInt8) -> UInt32? {
         let scalar = 0x2000 | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
         guard b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80 else { return nil }
         switch scalar {
-        case 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: return scalar
+        case 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2064, 0x2066...0x2069: return scalar
         default: return nil
         }
     }

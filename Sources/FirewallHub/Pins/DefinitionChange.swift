@@ -1,0 +1,140 @@
+import MCPWire
+
+/// What differs between a pinned tool definition and the one a server lists now, item by item: text
+/// fields, schema properties added / removed / changed, `required` entries, other schema keys, and
+/// annotations. Pure. `summary` is one short line safe to show the model (names only, never the new
+/// text); `readableLines` is the full diff for a human.
+struct DefinitionChange: Equatable, Sendable {
+    enum Item: Equatable, Sendable {
+        /// `title` or `description`.
+        case text(field: String, old: String?, new: String?)
+        /// `inputSchema` / `outputSchema` appeared (`old` nil) or went away (`new` nil), or is not an object.
+        case schema(field: String, old: JSONValue?, new: JSONValue?)
+        case property(schema: String, name: String, old: JSONValue?, new: JSONValue?)
+        case required(schema: String, name: String, nowRequired: Bool)
+        case schemaKey(schema: String, key: String, old: JSONValue?, new: JSONValue?)
+        case annotation(key: String, old: JSONValue?, new: JSONValue?)
+    }
+
+    var items: [Item]
+
+    static func between(pinned: JSONObject, current: JSONObject) -> DefinitionChange {
+        var items: [Item] = []
+        for field in ["title", "description"] where !same(pinned[field], current[field]) {
+            items.append(.text(field: field, old: pinned[field]?.stringValue, new: current[field]?.stringValue))
+        }
+        for field in ["inputSchema", "outputSchema"] {
+            items += schemaItems(field, pinned[field], current[field])
+        }
+        let oldAnnotations = pinned["annotations"]?.objectValue ?? JSONObject()
+        let newAnnotations = current["annotations"]?.objectValue ?? JSONObject()
+        for key in union(oldAnnotations.keys, newAnnotations.keys) where !same(oldAnnotations[key], newAnnotations[key])
+        {
+            items.append(.annotation(key: key, old: oldAnnotations[key], new: newAnnotations[key]))
+        }
+        return DefinitionChange(items: items)
+    }
+
+    private static func schemaItems(_ field: String, _ old: JSONValue?, _ new: JSONValue?) -> [Item] {
+        if same(old, new) { return [] }
+        guard let oldSchema = old?.objectValue, let newSchema = new?.objectValue else {
+            return [.schema(field: field, old: old, new: new)]
+        }
+        var items: [Item] = []
+        let oldProperties = oldSchema["properties"]?.objectValue ?? JSONObject()
+        let newProperties = newSchema["properties"]?.objectValue ?? JSONObject()
+        for name in union(oldProperties.keys, newProperties.keys) where !same(oldProperties[name], newProperties[name])
+        {
+            items.append(.property(schema: field, name: name, old: oldProperties[name], new: newProperties[name]))
+        }
+        let oldRequired = Set(oldSchema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        let newRequired = Set(newSchema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        for name in newRequired.subtracting(oldRequired).sorted() {
+            items.append(.required(schema: field, name: name, nowRequired: true))
+        }
+        for name in oldRequired.subtracting(newRequired).sorted() {
+            items.append(.required(schema: field, name: name, nowRequired: false))
+        }
+        for key in union(oldSchema.keys, newSchema.keys)
+        where key != "properties" && key != "required" && !same(oldSchema[key], newSchema[key]) {
+            items.append(.schemaKey(schema: field, key: key, old: oldSchema[key], new: newSchema[key]))
+        }
+        return items
+    }
+
+    /// Equal as canonical JSON (key order does not count).
+    static func same(_ a: JSONValue?, _ b: JSONValue?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case (let a?, let b?): return a.canonicalBytes() == b.canonicalBytes()
+        default: return false
+        }
+    }
+
+    private static func union(_ a: [String], _ b: [String]) -> [String] {
+        a + b.filter { !a.contains($0) }
+    }
+
+    /// One line naming what changed, for the model and the audit trail: field and property names only
+    /// (each shortened and stripped to printable ASCII), never new text.
+    var summary: String {
+        items.map { item -> String in
+            switch item {
+            case .text(let field, let old, let new):
+                return old == nil ? "\(field) added" : new == nil ? "\(field) removed" : "\(field) changed"
+            case .schema(let field, let old, let new):
+                return old == nil ? "\(field) added" : new == nil ? "\(field) removed" : "\(field) replaced"
+            case .property(let schema, let name, let old, let new):
+                let what = old == nil ? "added" : new == nil ? "removed" : "changed"
+                return "\(schema): property \(Self.safeName(name)) \(what)"
+            case .required(let schema, let name, let nowRequired):
+                return "\(schema): \(Self.safeName(name)) \(nowRequired ? "now required" : "no longer required")"
+            case .schemaKey(let schema, let key, _, _):
+                return "\(schema): \(Self.safeName(key)) changed"
+            case .annotation(let key, let old, let new):
+                return "annotations: \(Self.safeName(key)) \(Self.short(old)) -> \(Self.short(new))"
+            }
+        }.joined(separator: "; ")
+    }
+
+    /// The full diff for a human (CLI, approval prompt): every old and new value, word diffs for text.
+    var readableLines: [String] {
+        items.map { item -> String in
+            switch item {
+            case .text(let field, let old, let new):
+                return "\(field): " + TextDiff.words(from: old ?? "", to: new ?? "")
+            case .schema(let field, let old, let new):
+                return "\(field): \(Self.json(old)) -> \(Self.json(new))"
+            case .property(let schema, let name, let old, let new):
+                if old == nil { return "\(schema): + property \(Self.quoted(name)): \(Self.json(new))" }
+                if new == nil { return "\(schema): - property \(Self.quoted(name)): \(Self.json(old))" }
+                return "\(schema): ~ property \(Self.quoted(name)): \(Self.json(old)) -> \(Self.json(new))"
+            case .required(let schema, let name, let nowRequired):
+                return "\(schema): \(Self.quoted(name)) \(nowRequired ? "is now required" : "is no longer required")"
+            case .schemaKey(let schema, let key, let old, let new):
+                return "\(schema): \(Self.quoted(key)): \(Self.json(old)) -> \(Self.json(new))"
+            case .annotation(let key, let old, let new):
+                return "annotations: \(key): \(Self.json(old)) -> \(Self.json(new))"
+            }
+        }
+    }
+
+    private static func json(_ value: JSONValue?) -> String { value.map { $0.serialized() } ?? "(none)" }
+    private static func quoted(_ name: String) -> String { JSONValue.string(name).serialized() }
+
+    private static func short(_ value: JSONValue?) -> String {
+        guard let value else { return "(none)" }
+        switch value {
+        case .bool, .number, .null: return value.serialized()
+        default: return "(a \(value.typeName))"
+        }
+    }
+
+    /// `"name"` with at most 40 printable ASCII characters (others as `?`).
+    static func safeName(_ name: String) -> String {
+        let cleaned = name.unicodeScalars.prefix(40).map {
+            (0x20...0x7E).contains($0.value) && $0 != "\"" ? Character($0) : "?"
+        }
+        return "\"" + String(cleaned) + (name.unicodeScalars.count > 40 ? "…" : "") + "\""
+    }
+}

@@ -17,7 +17,8 @@ private func stressConfig(servers: Int) throws -> HubConfig {
     for i in 0..<servers {
         entries["t\(i)"] = ["command": "/bin/false", "policy": ["default": "allow"]]
     }
-    let json: JSONValue = ["servers": .object(entries), "timeouts": ["call_seconds": 1]]
+    // Time-outs long enough never to fire by themselves: the test fires the ones it picks.
+    let json: JSONValue = ["servers": .object(entries), "timeouts": ["call_seconds": 3600]]
     return try ConfigLoader.parse(json, filePath: "/tmp/stress-hub.json", environment: [:])
 }
 
@@ -47,12 +48,22 @@ private final class PipeCapture: Sendable {
     }
 }
 
+/// Walks a session through a start-up without a process (the transitions a real one takes): opened
+/// in the legacy era, its tools listed, ready.
+private func makeReady(_ target: TargetSession, tools: [JSONObject]) {
+    _ = target.startup.begin()
+    _ = target.startup.answered(.initialize, .result(["capabilities": ["tools": [:]]]))
+    _ = target.lists.beginStartup([.tools])
+    _ = target.lists.page(.tools, items: tools, nextCursor: nil, duringStartup: true)
+    target.startup.listed()
+}
+
 @Suite struct RouterStressTests {
-    /// The pending table against a model: every id comes out at most once, by whichever path.
+    /// The pending table against a model: every hub id comes out at most once, by whichever path
+    /// (answer, time-out, drain), and only ids that are pending come out at all.
     @Test(arguments: [1, 2, 3] as [UInt64]) func pendingTableMatchesAModel(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
-        let config = try stressConfig(servers: 1)
-        let session = TargetSession(index: 0, config: config.servers[0])
+        let calls = CallTable(targets: 1)
         var model: [Int: RequestID] = [:]
         var issued: Set<Int> = []
         var removed: [Int: Int] = [:]
@@ -60,13 +71,17 @@ private final class PipeCapture: Sendable {
             switch Int.random(in: 0..<10, using: &rng) {
             case 0...3:
                 let client = RequestID.string("c\(step)")
-                let id = session.send(
-                    method: "tools/call", params: nil,
-                    purpose: .clientCall(clientID: client, exposedName: "t0.echo", timer: nil))
+                let ticket = calls.admit(.init(id: client, method: "tools/call"), modern: nil)
+                let id = calls.newID(target: 0)
+                let timer = Bool.random(using: &rng) ? step : nil
+                calls.forward(
+                    ForwardedCall(
+                        ticket: ticket, clientEra: .legacy, label: "t0.echo", method: "tools/call", params: [:],
+                        timer: timer),
+                    to: 0, id: id, clientToken: nil)
                 #expect(!issued.contains(id), "hub id \(id) issued twice")
                 issued.insert(id)
                 model[id] = client
-                if Bool.random(using: &rng) { session.setTimer(step, for: id) }
             case 4, 5:
                 // A target's answer: a live id, a finished one, or junk ids that were never sent.
                 let candidates: [RequestID] = [
@@ -75,13 +90,13 @@ private final class PipeCapture: Sendable {
                     .string("1"), .number("1.0"), .number("99999999999999999999"), .int(-5),
                 ]
                 let id = candidates.randomElement(using: &rng)!
-                let taken = session.takePending(id)
+                let taken = calls.answered(target: 0, id: id)
                 if case .number(let lexeme) = id, let n = Int(lexeme), lexeme == String(n), model[n] != nil {
-                    guard case .clientCall(let client, _, _)? = taken else {
+                    guard case .call(let call)? = taken else {
                         Issue.record("pending id \(n) not returned")
                         continue
                     }
-                    #expect(client == model[n])
+                    #expect(calls.close(call.ticket)?.id == model[n])
                     model[n] = nil
                     removed[n, default: 0] += 1
                 } else {
@@ -89,22 +104,28 @@ private final class PipeCapture: Sendable {
                 }
             case 6, 7:
                 guard let id = model.keys.randomElement(using: &rng) else { continue }
-                #expect(session.removePending(id) != nil)
-                #expect(session.removePending(id) == nil)
+                let timedOut = calls.timedOut(target: 0, id: id)
+                let call = try #require(timedOut)
+                #expect(calls.timedOut(target: 0, id: id) == nil)
+                #expect(calls.close(call.ticket)?.id == model[id])
+                #expect(calls.close(call.ticket) == nil)
                 model[id] = nil
                 removed[id, default: 0] += 1
             case 8:
                 if Int.random(in: 0..<20, using: &rng) == 0 {
-                    let drained = session.drainPending()
-                    #expect(Set(drained.keys) == Set(model.keys))
-                    for id in drained.keys { removed[id, default: 0] += 1 }
+                    let drained = calls.drain(target: 0)
+                    #expect(Set(drained.map(\.id)) == Set(model.keys))
+                    for entry in drained {
+                        removed[entry.id, default: 0] += 1
+                        if case .call(let call) = entry.purpose { _ = calls.close(call.ticket) }
+                    }
                     model = [:]
                 }
             default:
-                #expect(session.pendingClientCallCount == model.count)
+                #expect(calls.calls(at: 0).count == model.count)
             }
         }
-        #expect(session.pendingClientCallCount == model.count)
+        #expect(calls.calls(at: 0).count == model.count)
         #expect(removed.values.allSatisfy { $0 == 1 })
     }
 
@@ -114,15 +135,16 @@ private final class PipeCapture: Sendable {
     @Test(arguments: [7, 8, 9] as [UInt64]) func everyClientRequestIsAnsweredExactlyOnce(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         let capture = PipeCapture()
-        let logFD = open("/dev/null", O_WRONLY)
+        let logCapture = PipeCapture()
         let router = HubRouter(
             config: try stressConfig(servers: 3), environment: [:],
-            log: HubLog(writer: FDWriter(fd: logFD, closeOnFinish: true), verbose: true), mode: .serve)
+            log: HubLog(writer: logCapture.writer, verbose: true),
+            mode: .serve)
         router.clientOut = PeerOutput(capture.writer)
         let tool: JSONObject = ["name": "echo", "inputSchema": ["type": "object"]]
         for target in router.targets {
-            target.tools = [tool]
-            target.state = .ready
+            target.beginGeneration()
+            makeReady(target, tools: [tool])
         }
         router.rebuildCatalog()
         let names = router.catalog.entries.map(\.exposedName)
@@ -133,13 +155,12 @@ private final class PipeCapture: Sendable {
         var nextID = 0
         func pending(_ client: RequestID) -> Bool {
             router.targets.contains { target in
-                target.pending.values.contains {
-                    if case .clientCall(let id, _, _) = $0 { return id == client }
-                    return false
-                }
+                router.calls.calls(at: target.index).contains { router.calls[$0.call.ticket]?.id == client }
             }
         }
         func line(_ value: JSONValue) -> [UInt8] { value.serializedBytes() }
+        // Events go through the sink, as in the hub: one at a time with anything the timer thread delivers.
+        func deliver(_ event: HubEvent) { router.sink.withRouter { $0.handle(event) } }
 
         for _ in 0..<6000 {
             let roll = Int.random(in: 0..<100, using: &rng)
@@ -150,7 +171,7 @@ private final class PipeCapture: Sendable {
                 let id: RequestID = Bool.random(using: &rng) ? .int(nextID) : .string("s\(nextID)")
                 expected[id] = 1
                 let name = names.randomElement(using: &rng)!
-                router.handle(
+                deliver(
                     .clientLines([
                         line([
                             "jsonrpc": "2.0", "id": id.json, "method": "tools/call",
@@ -158,59 +179,59 @@ private final class PipeCapture: Sendable {
                         ])
                     ]))
             case 40..<65:
-                let calls = target.pending.compactMap { entry -> (Int, RequestID)? in
-                    if case .clientCall(let client, _, _) = entry.value { return (entry.key, client) }
-                    return nil
+                let calls = router.calls.calls(at: target.index).compactMap { entry -> (Int, RequestID)? in
+                    router.calls[entry.call.ticket].map { (entry.id, $0.id) }
                 }
                 guard let (hubID, client) = calls.randomElement(using: &rng) else { continue }
                 expectedResult[client] = hubID
                 let answer = line(["jsonrpc": "2.0", "id": .int(hubID), "result": ["hub": .int(hubID)]])
                 let copies = Int.random(in: 0..<10, using: &rng) == 0 ? 2 : 1
-                router.handle(
+                deliver(
                     .target(
                         index: target.index, generation: target.generation,
                         .stdoutLines(Array(repeating: answer, count: copies))))
             case 65..<70:
                 let stray = Int.random(in: 0..<(nextID + 10), using: &rng)
-                if target.pending[stray] != nil { continue }
-                router.handle(
+                if router.calls.purpose(target: target.index, id: stray) != nil { continue }
+                deliver(
                     .target(
                         index: target.index, generation: target.generation,
                         .stdoutLines([line(["jsonrpc": "2.0", "id": .int(stray), "result": [:]]), Array("junk".utf8)])))
             case 70..<78:
-                let callTimers = router.timers.compactMap { entry -> Int? in
-                    if case .call = entry.value { return entry.key }
-                    return nil
+                let callTimers = router.timers.pending { purpose in
+                    if case .call = purpose { return true }
+                    return false
                 }
                 guard let timer = callTimers.randomElement(using: &rng) else { continue }
-                router.handle(.timer(timer))
+                deliver(.timer(timer))
             case 78..<85:
                 guard nextID > 0 else { continue }
                 let n = Int.random(in: 1...nextID, using: &rng)
                 let candidates: [RequestID] = [.int(n), .string("s\(n)")]
                 let id = candidates.randomElement(using: &rng)!
                 if pending(id) { expected[id] = 0 }
-                router.handle(
+                deliver(
                     .clientLines([
                         line(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": id.json]])
                     ]))
             case 85..<88:
-                router.handle(
+                deliver(
                     .target(index: target.index, generation: target.generation, .exited(.signaled(SIGKILL))))
                 // What a completed restart looks like to the router: a new generation, ready again.
-                target.generation += 1
-                target.state = .ready
+                target.beginGeneration()
+                makeReady(target, tools: [tool])
             default:
                 nextID += 1
                 expected[.int(nextID)] = 1
-                router.handle(.clientLines([line(["jsonrpc": "2.0", "id": .int(nextID), "method": "ping"])]))
+                deliver(.clientLines([line(["jsonrpc": "2.0", "id": .int(nextID), "method": "ping"])]))
             }
         }
         // Shutdown: the grace ends (here: at once, by its timer), and whatever is still pending is answered.
-        router.handle(.clientClosed)
-        if let grace = router.shutdownGraceTimer { router.handle(.timer(grace)) }
-        #expect(router.inFlightClientRequests == 0)
-        #expect(router.stoppingTargets)
+        deliver(.clientClosed)
+        if let grace = router.lifecycle.graceTimer { deliver(.timer(grace)) }
+        #expect(router.calls.inFlightCount == 0)
+        #expect(router.calls.openTickets.isEmpty)
+        #expect(router.lifecycle.stoppingTargets)
 
         var counts: [RequestID: Int] = [:]
         var wrong: [String] = []
@@ -231,5 +252,10 @@ private final class PipeCapture: Sendable {
             mismatches.isEmpty,
             "\(mismatches.count) ids: \(mismatches.prefix(10).map { "\($0.key): \(counts[$0.key] ?? 0)" })")
         #expect(Set(counts.keys).isSubset(of: Set(expected.keys)))
+        // Every answer came from the request's own path, never from the router's safety nets.
+        let safetyNets = logCapture.finish().map { String(decoding: $0, as: UTF8.self) }.filter {
+            $0.contains("left unanswered") || $0.contains("still open at shutdown")
+        }
+        #expect(safetyNets.isEmpty, "\(safetyNets.prefix(3))")
     }
 }

@@ -1,6 +1,6 @@
 """Checks what scripts/package wrote, the way an installer and a careful user would read it (standard
 library only): the wheel's RECORD hashes and sizes, WHEEL tag, METADATA, entry point and file modes;
-the tarball's layout; the version against Sources/FirewallHub/Hub/HubVersion.swift; the manylinux tag
+the tarball's layout; the version against Sources/FirewallHub/Router/HubVersion.swift; the manylinux tag
 against `readelf -V` (when binutils is installed) and this machine's glibc; the README's install
 commands against the file names.
 
@@ -33,7 +33,7 @@ def safe(name):
 
 def main():
     repo, dist = sys.argv[1], sys.argv[2]
-    with open(os.path.join(repo, "Sources/FirewallHub/Hub/HubVersion.swift")) as f:
+    with open(os.path.join(repo, "Sources/FirewallHub/Router/HubVersion.swift")) as f:
         version = re.search(r'static let version = "([^"]+)"', f.read()).group(1)
     names = sorted(os.listdir(dist))
     wheels = [n for n in names if n.endswith(".whl")]

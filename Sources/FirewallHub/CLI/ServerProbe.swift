@@ -36,12 +36,13 @@ enum ServerProbe {
             default: failure = "did not finish starting"
             }
             var info: String?
-            if let name = target.serverInfo?["name"]?.stringValue {
-                info = name + (target.serverInfo?["version"]?.stringValue.map { " " + $0 } ?? "")
+            let serverInfo = target.opened?.serverInfo
+            if let name = serverInfo?["name"]?.stringValue {
+                info = name + (serverInfo?["version"]?.stringValue.map { " " + $0 } ?? "")
             }
             return Server(
                 name: target.name, failure: failure, tools: failure == nil ? target.tools : [],
-                promptCount: target.lists[.prompts]?.count ?? 0, resourceCount: target.lists[.resources]?.count ?? 0,
+                promptCount: target.lists[.prompts].count, resourceCount: target.lists[.resources].count,
                 info: info, modernProtocol: target.era == .modern)
         }
         await router.stopAllTargets()

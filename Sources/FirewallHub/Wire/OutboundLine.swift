@@ -1,5 +1,8 @@
 import MCPWire
 
+/// Owns: the framing rule: every protocol message that leaves the hub is one `OutboundLine`.
+/// Never: is built from bytes that passed neither `PassableLine` nor the hub's own serializer.
+///
 /// The one seam for bytes that leave the hub toward a client or a target: every protocol message is
 /// an `OutboundLine`, one stdio line that each reader splits exactly where the hub does.
 /// It must never be built from bytes that did not pass `PassableLine` or the hub's own serializer.

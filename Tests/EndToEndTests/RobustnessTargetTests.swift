@@ -58,7 +58,9 @@ import Testing
     @Test func restartsAreCappedPerMinute() async throws {
         let fixture = try HubFixture.fixtures([("flaky", ["--tools", "boom", "--crash-on", "boom"])])
         defer { fixture.remove() }
-        let hub = try fixture.launchHub()
+        // The cap counts starts in a minute; five crash-and-restart rounds can take longer than that on a
+        // loaded machine, so the test widens the window (the cap itself is unit-tested on a clock).
+        let hub = try fixture.launchHub(environment: ["MCP_FIREWALL_HUB_RESTART_WINDOW_S": "3600"])
         defer { hub.terminate() }
         try await hub.initializeAndWaitForTargets()
         // One start plus four restarts (backoffs 0.5 + 1 + 2 + 4 s): each call crashes it again.
@@ -68,7 +70,7 @@ import Testing
             #expect(crash.errorMessage?.contains("exited (exit code 3)") == true, "attempt \(attempt): \(crash)")
         }
         let refused = try await hub.request("tools/call", params: ["name": "flaky.boom", "arguments": [:]])
-        #expect(refused.errorMessage?.contains("5 times in the last minute") == true, "\(refused)")
+        #expect(refused.errorMessage?.contains("5 times in the last 3600 s") == true, "\(refused)")
         #expect(try await hub.call("ping") == [:])
     }
 

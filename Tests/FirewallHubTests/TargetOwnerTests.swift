@@ -124,6 +124,16 @@ import Testing
         #expect(policy.decide(now: 159.9) == .refuse(startsInLastMinute: 5))
         #expect(policy.decide(now: 160.6) == .startNow)  // the start at 100 is over a minute old
         #expect(RestartPolicy.backoff(recentStarts: 0) == 0 && RestartPolicy.backoff(recentStarts: 4) == 4)
+        #expect(policy.windowText == "the last minute")
+    }
+
+    @Test func aWiderWindowKeepsCountingStartsPastAMinute() {
+        var policy = RestartPolicy()
+        policy.window = 3600
+        for t in [0.0, 1, 3, 7, 15] { policy.recordStart(now: t) }
+        #expect(policy.decide(now: 600) == .refuse(startsInLastMinute: 5))
+        #expect(policy.decide(now: 3600.5) == .startNow)
+        #expect(policy.windowText == "the last 3600 s")
     }
 
     // MARK: - TargetListen (injected clock)

@@ -146,7 +146,7 @@ extension HubRouter {
         if target.restarts.timer != nil { return nil }
         switch target.restarts.decide(now: now()) {
         case .refuse(let starts):
-            return "server \"\(target.name)\" exited and was started \(starts) times in the last minute; "
+            return "server \"\(target.name)\" exited and was started \(starts) times in \(target.restarts.windowText); "
                 + "not restarting it again yet"
         case .startNow:
             log.server(target.name, "restarting")

@@ -56,6 +56,9 @@ final class HubRouter {
         timers = Timers { id in sink.yield(.timer(id)) }
         client = ClientSession(namingConfig: config.naming)
         pool = TargetPool(config: config)
+        if let window = environment["MCP_FIREWALL_HUB_RESTART_WINDOW_S"].flatMap({ Double($0) }), window >= 60 {
+            for target in pool.sessions { target.restarts.window = window }
+        }
         calls = CallTable(targets: config.servers.count)
         catalog = Catalog(config: config, policies: policies)
         desk = ApprovalDesk(settings: config.approval)

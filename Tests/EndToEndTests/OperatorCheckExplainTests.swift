@@ -18,6 +18,26 @@ import Testing
         return (status, process.stdoutLines.joined(separator: "\n"), process.stderrText)
     }
 
+    @Test func checkReplayPrintsEveryRecordedDecisionThatWouldChange() async throws {
+        let fixture = try HubFixture.standard()
+        let lines = [
+            #"{"v":1,"kind":"session_start","time":"2025-06-01T09:59:59.000Z"}"#,
+            #"{"v":1,"kind":"decision","time":"2025-06-01T10:00:00.007Z","server":"payments","tool":"refund","name":"payments.refund","decision":"allow","rule":"old","arguments":{"charge":"ch_1","amount":500}}"#,
+            #"{"v":1,"kind":"decision","time":"2025-06-01T10:00:01.000Z","server":"payments","tool":"get_balance","name":"payments.get_balance","decision":"allow","rule":"old","arguments":{}}"#,
+        ]
+        let audit = try TempFiles.write(
+            lines.joined(separator: "\n") + "\n", name: "audit.jsonl", in: fixture.directory)
+        let result = try await Self.run(["check", "--config", fixture.configURL.path, "--replay", audit.path])
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("payments.refund  allow -> approve  now: servers.payments.policy.approve[0]"))
+        #expect(!result.stdout.contains("payments.get_balance  allow"))
+        #expect(result.stdout.contains("replay: 2 recorded decisions, 1 would change (1 stricter, 0 looser)"))
+        let missing = try await Self.run(
+            ["check", "--config", fixture.configURL.path, "--replay", fixture.directory.path + "/none.jsonl"])
+        #expect(missing.status == 74, "\(missing)")
+        #expect(missing.stdout.contains("cannot read the audit file"))
+    }
+
     // MARK: check
 
     @Test func checkPassesAValidConfigAndFailsWarningsOnlyWhenStrict() async throws {

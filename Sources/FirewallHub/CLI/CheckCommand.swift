@@ -59,11 +59,52 @@ enum CheckCommand {
             warnings += collisionWarnings(servers, config: config)
         }
         out += warnings.map(render).joined()
+        var replayChanged = false
+        if !options.replay.isEmpty {
+            switch replay(options.replay, config: config) {
+            case .success(let replay):
+                out += "\n" + replay.report
+                replayChanged = !replay.changed.isEmpty
+            case .failure(let unreadable):
+                out += "error: \(unreadable)\n"
+                return HubCommandLine.ExitCode.ioError
+            }
+        }
         var verdict = warnings.isEmpty ? "valid" : "valid, \(warnings.count) warning\(warnings.count == 1 ? "" : "s")"
         if failed > 0 { verdict += ", \(failed) server\(failed == 1 ? "" : "s") failed to start" }
         out += (warnings.isEmpty && failed == 0 ? "" : "\n") + "\(config.filePath): \(verdict)\n"
-        if failed > 0 || (options.strict && !warnings.isEmpty) { return Exit.warnings }
+        if failed > 0 || replayChanged || (options.strict && !warnings.isEmpty) { return Exit.warnings }
         return Exit.ok
+    }
+
+    /// An audit file `--replay` could not read.
+    struct UnreadableAudit: Error, CustomStringConvertible {
+        var path: String
+        var error: FileIO.Errno
+        var description: String { "\(path): cannot read the audit file: \(error)" }
+    }
+
+    /// `--replay`: every record of `paths`, in order, through `PolicyReplay`.
+    private static func replay(_ paths: [String], config: HubConfig) -> Result<PolicyReplay, UnreadableAudit> {
+        var replay = PolicyReplay(config: config)
+        for path in paths.map(LocalPath.absolute) {
+            let reader: AuditLineReader
+            switch AuditLineReader.open(path) {
+            case .success(let opened): reader = opened
+            case .failure(let error): return .failure(UnreadableAudit(path: path, error: error))
+            }
+            while true {
+                switch reader.next() {
+                case .failure(let error): return .failure(UnreadableAudit(path: path, error: error))
+                case .success(nil): break
+                case .success(let line?):
+                    if let record = (try? JSONParser.parse(line.bytes))?.objectValue { replay.replay(record) }
+                    continue
+                }
+                break
+            }
+        }
+        return .success(replay)
     }
 
     static func render(errors: [ConfigError]) -> String {

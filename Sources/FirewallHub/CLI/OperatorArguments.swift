@@ -15,6 +15,8 @@ struct CheckOptions: Equatable {
     var start = false
     /// Warnings fail the check (exit 1).
     var strict = false
+    /// `--replay FILE` (repeatable): audit trail files whose recorded decisions are replayed.
+    var replay: [String] = []
 }
 
 struct ExplainOptions: Equatable {
@@ -62,10 +64,11 @@ enum OperatorArguments {
             var options = CheckOptions()
             var common = CommonOptions()
             try CLIParser.parseOptions(arguments, command: command, common: &common, help: &help) {
-                (option: String, _: () throws(CLIError) -> String) throws(CLIError) -> Bool in
+                (option: String, value: () throws(CLIError) -> String) throws(CLIError) -> Bool in
                 switch option {
                 case "--start": options.start = true
                 case "--strict": options.strict = true
+                case "--replay": options.replay.append(try value())
                 default: return false
                 }
                 return true

@@ -12,7 +12,7 @@ enum OperatorHelpText {
 
     /// Lines for the overview's USAGE and COMMANDS sections.
     static let usageLines = """
-          mcp-firewall-hub check [--config PATH] [--start] [--strict]
+          mcp-firewall-hub check [--config PATH] [--start] [--strict] [--replay AUDIT.jsonl]
           mcp-firewall-hub explain SERVER.TOOL [--args JSON] [--client NAME] [--config PATH]
           mcp-firewall-hub call SERVER.TOOL [--args JSON] [--config PATH] [--json]
           mcp-firewall-hub import [--from CLIENT|FILE] [--output PATH] [--write]
@@ -25,7 +25,7 @@ enum OperatorHelpText {
         """
 
     static let check = """
-        USAGE: mcp-firewall-hub check [--config PATH] [--start] [--strict]
+        USAGE: mcp-firewall-hub check [--config PATH] [--start] [--strict] [--replay AUDIT.jsonl]...
 
         Validates hub.json and reports EVERY problem, each with the file, the JSON path and a fix; then
         the settings a security review would flag (codes shown to the model, allow-by-default, regex allow
@@ -37,18 +37,24 @@ enum OperatorHelpText {
           --start             also start every server, report each (tools, protocol, or why it failed),
                               and check the policy against the real tool lists
           --strict            warnings fail the check too
+          --replay FILE       replay the decisions recorded in an audit trail file (repeat it for
+                              rotated files, oldest first) against this hub.json's policy and print every
+                              decision that would change; no call is run
           -v, --verbose       debug logs on stderr
           -h, --help          this help
 
         EXIT STATUS:
           0   valid (warnings, if any, are printed)
-          1   warnings with --strict, or a server failed to start with --start
+          1   warnings with --strict, a server failed to start with --start, or a replayed
+              decision would change with --replay
+          74  an audit file given to --replay cannot be read
           78  invalid: every problem is listed
           64  bad command line
 
         EXAMPLES:
           mcp-firewall-hub check --config hub.json
           mcp-firewall-hub check --config hub.json --start --strict     # in CI
+          mcp-firewall-hub check --config new-hub.json --replay ~/.local/state/mcp-firewall-hub/audit.jsonl
         """
 
     static let explain = """

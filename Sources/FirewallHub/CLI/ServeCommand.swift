@@ -9,13 +9,15 @@ import Dispatch
 /// `serve`: the MCP server on stdin/stdout.
 enum ServeCommand {
     static func run(
-        config: HubConfig, environment: [String: String], log: HubLog, policies: [String: any ToolPolicy]? = nil
+        config: HubConfig, environment: [String: String], log: HubLog, policies: [String: any ToolPolicy]? = nil,
+        reloadsConfig: Bool = true
     ) async -> Int32 {
         let output = FDWriter(fd: 1, closeOnFinish: false, batchable: true)
         let router = HubRouter(
             config: config, environment: environment, log: log, mode: .serve, policies: policies)
+        router.reloadsConfig = reloadsConfig
         let sink = router.sink
-        // SIGTERM/SIGINT end the session gracefully. Children reset every signal to its default
+        // SIGTERM/SIGINT end the session gracefully; SIGHUP reloads hub.json. Children reset every signal to its default
         // when spawned, so ignoring them here is not inherited.
         var sources: [DispatchSourceSignal] = []
         for signo in [SIGTERM, SIGINT, SIGHUP] {

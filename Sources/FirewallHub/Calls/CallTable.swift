@@ -59,6 +59,12 @@ final class CallTable {
         nextID = Array(repeating: 1, count: targets)
     }
 
+    /// Room for a target a reload added (its index is the next one).
+    func addTarget() {
+        sent.append([:])
+        nextID.append(1)
+    }
+
     // MARK: - Client requests
 
     /// Admits a client request: its ticket, in stage `.handling`.

@@ -27,14 +27,23 @@ final class Catalog {
     private(set) var prompts: ToolCatalog
     private(set) var resources = ResourceMap()
     /// Each server's tool policy, by server name.
-    let policies: [String: any ToolPolicy]
-    private let resourcePolicies: [String: ResourcePolicy]
+    private(set) var policies: [String: any ToolPolicy] = [:]
+    private var resourcePolicies: [String: ResourcePolicy] = [:]
+    /// Policies given in place of the config's (tests).
+    private let overrides: [String: any ToolPolicy]?
 
     init(config: HubConfig, policies overrides: [String: any ToolPolicy]? = nil, clientName: String? = nil) {
         naming = ToolNaming.forClient(named: clientName, config: config.naming)
         let initial = ToolNaming(separator: ".", maxLength: 64, allowsDots: true)
         tools = ToolCatalog(servers: [], naming: initial)
         prompts = ToolCatalog(servers: [], naming: initial)
+        self.overrides = overrides
+        usePolicies(of: config)
+    }
+
+    /// Each server's tool and resource policy from `config` (at start, and after a reload: the next
+    /// decision reads them; the caller rebuilds so resource routes carry the new ones).
+    func usePolicies(of config: HubConfig) {
         var policies: [String: any ToolPolicy] = [:]
         var resourcePolicies: [String: ResourcePolicy] = [:]
         for server in config.servers {
@@ -80,7 +89,17 @@ final class Catalog {
 
     /// The server's policy decision for a call of `entry` with these arguments.
     func decide(_ entry: CatalogEntry, arguments: JSONObject?) -> PolicyDecision {
-        policies[entry.server]!.decide(tool: entry.tool, annotations: entry.annotations, arguments: arguments)
+        guard let policy = policies[entry.server] else {
+            return PolicyDecision(action: .deny, rule: "server \"\(entry.server)\" is no longer in hub.json")
+        }
+        return policy.decide(tool: entry.tool, annotations: entry.annotations, arguments: arguments)
+    }
+
+    /// A held call's decision under the current policy (it may have been reloaded since the hold): the
+    /// tool as listed now, or nil when its server no longer lists it.
+    func redecide(server: String, tool: String, arguments: JSONObject?) -> PolicyDecision? {
+        guard let entry = tools.entries(forServer: server).first(where: { $0.tool == tool }) else { return nil }
+        return decide(entry, arguments: arguments)
     }
 
     // MARK: - Prompts and resources

@@ -20,6 +20,29 @@ enum LocalFile {
         return (info.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
     }
 
+    /// What tells one version of a file from the next: device, inode (an editor's atomic replace), size
+    /// and modification time to the nanosecond. Nil when nothing is at `path`.
+    struct Stamp: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var seconds: Int
+        var nanoseconds: Int
+    }
+
+    static func stamp(at path: String) -> Stamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+            let time = info.st_mtimespec
+        #else
+            let time = info.st_mtim
+        #endif
+        return Stamp(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            seconds: Int(time.tv_sec), nanoseconds: Int(time.tv_nsec))
+    }
+
     /// Whether this process may read `path` (`access(R_OK)`).
     static func isReadable(_ path: String) -> Bool {
         access(path, R_OK) == 0

@@ -39,4 +39,6 @@ enum TimerPurpose: Sendable {
     case restart(target: Int)
     /// An approval prompt on the client went unanswered.
     case elicitation(String)
+    /// Time to look whether hub.json changed (`serve`).
+    case configWatch
 }

@@ -1,7 +1,7 @@
 /// Owns: where the hub is in its life — serving, shutting down (calls in flight may finish), stopping
 /// its targets, finished. Never: decides what is in flight (the call table counts that) or stops a process.
 ///
-/// Graceful shutdown (end of the client's stdin, SIGTERM, SIGINT, SIGHUP):
+/// Graceful shutdown (end of the client's stdin, SIGTERM, SIGINT; SIGHUP reloads hub.json instead):
 /// 1. stop accepting: new client requests are answered with an error at once;
 /// 2. grace: calls already in flight (forwarded, or waiting for a start-up or restart) may finish for up
 ///    to `graceSeconds`; the grace ends as soon as none is left, or at a second signal;

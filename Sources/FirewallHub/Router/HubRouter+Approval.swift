@@ -199,6 +199,20 @@ extension HubRouter {
                 ))
             return
         }
+        // hub.json may have been reloaded since the hold: a human's approval stands, but never over a
+        // policy that now denies the call or a tool its server no longer offers.
+        switch catalog.redecide(server: call.server, tool: call.tool, arguments: call.arguments) {
+        case nil:
+            answer(
+                request.ticket,
+                result: HeldCallText.confirmError("\(call.exposedName) is no longer offered; the approval was used up"))
+            return
+        case let decision? where decision.action == .deny:
+            log.info("approved \(call.exposedName), but the policy now denies it (\(decision.rule)); not running it")
+            answer(request.ticket, result: HeldCallText.denied(exposedName: call.exposedName, rule: decision.rule))
+            return
+        default: break
+        }
         var replay = request
         replay.request.params = ["name": .string(call.tool)]
         let entry = CatalogEntry(

@@ -235,7 +235,7 @@ extension HubRouter {
 
     func hubInstructions() -> String {
         HubInstructions.text(
-            naming: catalog.naming, servers: pool.sessions.map { (name: $0.name, instructions: $0.instructions) })
+            naming: catalog.naming, servers: pool.live.map { (name: $0.name, instructions: $0.instructions) })
     }
 
     /// Re-merges the lists of every target a client may call under the current naming.

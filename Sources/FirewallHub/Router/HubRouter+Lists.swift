@@ -56,7 +56,7 @@ extension HubRouter {
             for kind in ListKind.allCases where target.lists.changedDuringStartup.contains(kind) {
                 notifyListChanged(kind)
             }
-        } else if pool.graceOver {
+        } else if pool.graceOver || target.announceWhenReady {
             // A slow target the client's lists did not include yet.
             for kind in ListKind.allCases where target.offers(kind) { notifyListChanged(kind) }
         }

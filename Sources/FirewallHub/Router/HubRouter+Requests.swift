@@ -114,7 +114,7 @@ extension HubRouter {
                 error: .invalidParams("level must be one of " + ClientSession.logLevels.joined(separator: ", ")))
             return
         }
-        for target in pool.sessions
+        for target in pool.live
         where target.state == .ready && target.era == .legacy && target.capabilities?["logging"] != nil {
             self.request(target, "logging/setLevel", params: ["level": .string(level)], purpose: .internalRequest)
         }

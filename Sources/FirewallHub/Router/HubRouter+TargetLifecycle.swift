@@ -125,6 +125,12 @@ extension HubRouter {
     func handleTargetExit(_ target: TargetSession, status: ExitStatus) {
         target.process = nil
         if lifecycle.stoppingTargets { return }
+        if target.isRemoved {
+            log.server(target.name, "stopped (\(status))")
+            failPendingCalls(
+                target, because: "server \"\(target.name)\" was removed from hub.json and exited (\(status))")
+            return
+        }
         if !target.state.isSettled {
             failTarget(target, reason: "exited during start-up (\(status))")
             return
@@ -163,7 +169,7 @@ extension HubRouter {
     /// The backoff of `restartForCall` has passed.
     func restartAfterBackoff(_ target: TargetSession) {
         target.restarts.timer = nil
-        guard target.isExited else { return }
+        guard target.isExited, !target.isRemoved else { return }
         if lifecycle.shuttingDown {
             releaseDeferredIfSettled()  // its waiting calls are refused now
             return

@@ -21,7 +21,8 @@ final class HubRouter {
         case listTools
     }
 
-    let config: HubConfig
+    /// The running config (a reload replaces it: `HubRouter+Reload`).
+    var config: HubConfig
     let environment: [String: String]
     let log: HubLog
     let mode: Mode
@@ -32,6 +33,10 @@ final class HubRouter {
     var timers: Timers
     var lifecycle = HubLifecycle()
     var clientOut: PeerOutput?
+    /// Whether hub.json changed on disk (`serve` reloads it).
+    var configWatch = ConfigWatch(loaded: nil)
+    /// `serve` on a hub.json watches and reloads it; single-target mode (a firewall_config.json) does not.
+    var reloadsConfig = false
 
     // The owners of the hub's state (see ARCHITECTURE.md). Classes, so that asking one a question
     // never copies its tables.
@@ -86,7 +91,10 @@ final class HubRouter {
             onLines: { sink.yield(.clientLines($0)) },
             onTooLong: { sink.yield(.clientLineTooLong($0)) },
             onEOF: { sink.yield(.clientClosed) })
-        sink.withRouter { $0.startAllTargets() }
+        sink.withRouter { router in
+            router.startAllTargets()
+            router.startConfigWatch()
+        }
         reader.start()
         await sink.waitUntilEnded()
         await stopAllTargets()
@@ -120,6 +128,8 @@ final class HubRouter {
         case .timer(let id):
             guard let purpose = timers.fired(id) else { return }
             handleTimer(purpose)
+        case .signal(let signo) where signo == SIGHUP && reloadsConfig && !lifecycle.shuttingDown:
+            reloadConfig(because: "SIGHUP")
         case .signal(let signo):
             if lifecycle.shuttingDown {
                 log.info("received signal \(signo) again; not waiting for calls in flight")
@@ -141,6 +151,7 @@ final class HubRouter {
             log.error("a \(calls[ticket]?.method ?? "request") was left unanswered by the hub; answering with an error")
             answer(ticket, error: .internalError("the hub could not finish this request"))
         }
+        stopDrainedTargets()
         advanceShutdown()
     }
 
@@ -167,6 +178,8 @@ final class HubRouter {
             endShutdownGrace()
         case .restart(let index):
             restartAfterBackoff(pool[index])
+        case .configWatch:
+            watchConfigFile()
         }
     }
 

@@ -18,7 +18,7 @@ enum SeedCommand {
         }
         return await ServeCommand.run(
             config: setup.hubConfig, environment: environment, log: log,
-            policies: [setup.serverName: setup.policy])
+            policies: [setup.serverName: setup.policy], reloadsConfig: false)
     }
 
     static func tools(

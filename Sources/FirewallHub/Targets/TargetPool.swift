@@ -7,7 +7,9 @@ final class TargetPool {
     /// How long client requests wait for slow targets before the hub answers with the ready ones.
     static let startupGraceSeconds = 10.0
 
-    let sessions: [TargetSession]
+    /// Every session in config order, then those a reload added; removed ones stay (their index and
+    /// events stay valid) with `isRemoved` set.
+    private(set) var sessions: [TargetSession]
     /// Processes the router no longer talks to that may still be exiting.
     private(set) var retired: [ChildProcess] = []
     /// The client has waited `startupGraceSeconds` for the slow targets.
@@ -19,7 +21,25 @@ final class TargetPool {
 
     subscript(index: Int) -> TargetSession { sessions[index] }
 
-    func named(_ name: String) -> TargetSession? { sessions.first { $0.name == name } }
+    /// The sessions of the servers in the running config (not removed by a reload).
+    var live: [TargetSession] { sessions.filter { !$0.isRemoved } }
+
+    func named(_ name: String) -> TargetSession? { sessions.first { $0.name == name && !$0.isRemoved } }
+
+    /// Some session was removed by a reload (its process may still be finishing calls).
+    private(set) var hasRemoved = false
+
+    func remove(_ session: TargetSession) {
+        session.markRemoved()
+        hasRemoved = true
+    }
+
+    /// A session for a server a reload added (or started again with new settings), at the next index.
+    func add(_ config: ServerConfig) -> TargetSession {
+        let session = TargetSession(index: sessions.count, config: config)
+        sessions.append(session)
+        return session
+    }
 
     /// The session an event names, unless it is of an older process.
     func session(_ index: Int, generation: Int) -> TargetSession? {
@@ -28,7 +48,7 @@ final class TargetPool {
     }
 
     /// The initial start-up is over: every target has been ready, failed or exited at least once.
-    var allSettled: Bool { sessions.allSatisfy(\.hasSettled) }
+    var allSettled: Bool { live.allSatisfy(\.hasSettled) }
 
     /// Whether client requests are answered now: every target has started (or failed), or the client
     /// has waited `startupGraceSeconds` for the slow ones.
@@ -36,12 +56,12 @@ final class TargetPool {
 
     func endGrace() { graceOver = true }
 
-    var stillStarting: [TargetSession] { sessions.filter { !$0.state.isSettled } }
+    var stillStarting: [TargetSession] { live.filter { !$0.state.isSettled } }
 
     /// The lists of every target whose tools a client may call: ready ones, and exited or restarting
     /// ones (the next call restarts them; their new lists replace the old once read).
     var catalogSources: [Catalog.ServerLists] {
-        sessions.filter { $0.state == .ready || $0.isExited || $0.isRestarting }.map {
+        live.filter { $0.state == .ready || $0.isExited || $0.isRestarting }.map {
             Catalog.ServerLists(
                 name: $0.name, tools: $0.lists[.tools], prompts: $0.lists[.prompts], resources: $0.lists[.resources],
                 templates: $0.lists[.resourceTemplates])
@@ -58,7 +78,7 @@ final class TargetPool {
                 "resources": ["subscribe": true, "listChanged": true], "completions": [:], "logging": [:],
             ]
         }
-        let ready = sessions.filter { $0.state == .ready }
+        let ready = live.filter { $0.state == .ready }
         func any(_ key: String) -> Bool { ready.contains { $0.capabilities?[key] != nil } }
         var capabilities: JSONObject = ["tools": ["listChanged": true], "logging": [:]]
         if any("prompts") { capabilities["prompts"] = ["listChanged": true] }

@@ -7,7 +7,13 @@ final class TargetSession {
     typealias State = TargetStartup.State
 
     let index: Int
-    let config: ServerConfig
+    /// Its settings; a reload may change those that do not need a new process (`reconfigure`).
+    private(set) var config: ServerConfig
+    /// Removed from hub.json by a reload: no longer listed or called; its process stops once its calls
+    /// in flight are answered. A server added again under the same name gets a new session.
+    private(set) var isRemoved = false
+    /// Added by a reload: the client hears that its lists changed once it is ready.
+    var announceWhenReady = false
     var process: ChildProcess?
     /// Tells events of a restarted target apart from its previous process's.
     private(set) var generation = 0
@@ -28,6 +34,14 @@ final class TargetSession {
     }
 
     var name: String { config.name }
+
+    /// A reload's new settings for the same process (`ConfigChange.sameProcess`).
+    func reconfigure(_ config: ServerConfig) {
+        precondition(ConfigChange.sameProcess(self.config, config) && config.name == name)
+        self.config = config
+    }
+
+    func markRemoved() { isRemoved = true }
     var state: State { startup.state }
     var era: ProtocolEra { startup.era }
     var hasSettled: Bool { startup.hasSettled }

@@ -14,6 +14,8 @@ final class Catalog {
         var prompts: [JSONObject]
         var resources: [JSONObject]
         var templates: [JSONObject]
+        /// The `ttlMs` of the server's last `tools/list` (nil: a legacy server, no promise).
+        var toolsTTLMs: Int? = nil
     }
 
     /// Something a rebuild noticed, for the log: about one server, or a warning for the whole hub.
@@ -26,9 +28,12 @@ final class Catalog {
     private(set) var tools: ToolCatalog
     private(set) var prompts: ToolCatalog
     private(set) var resources = ResourceMap()
-    /// Each server's tool policy, by server name.
+    /// Each server's tool policy, by server name (`policy.hide` in front: `HidingPolicy`).
     let policies: [String: any ToolPolicy]
     private let resourcePolicies: [String: ResourcePolicy]
+    /// What the client may see and find of the tools (Catalog+Listing.swift): `policy.hide`, listing
+    /// modes, the shaped `tools/list`, and the search index when some server is in `discover` mode.
+    let listing: CatalogListing
 
     init(config: HubConfig, policies overrides: [String: any ToolPolicy]? = nil, clientName: String? = nil) {
         naming = ToolNaming.forClient(named: clientName, config: config.naming)
@@ -38,11 +43,13 @@ final class Catalog {
         var policies: [String: any ToolPolicy] = [:]
         var resourcePolicies: [String: ResourcePolicy] = [:]
         for server in config.servers {
-            policies[server.name] = overrides?[server.name] ?? PolicyEngine(server: server, defaults: config.defaults)
+            let base = overrides?[server.name] ?? PolicyEngine(server: server, defaults: config.defaults)
+            policies[server.name] = HidingPolicy.wrapping(base, server: server)
             resourcePolicies[server.name] = server.policy.resources
         }
         self.policies = policies
         self.resourcePolicies = resourcePolicies
+        listing = CatalogListing(config: config)
     }
 
     /// The naming for a client (by its `clientInfo.name`); the caller rebuilds after a change.
@@ -54,7 +61,11 @@ final class Catalog {
     /// Names given out earlier in the session keep their meaning (the ledgers carry over).
     func rebuild(_ servers: [ServerLists]) -> [Note] {
         var notes: [Note] = []
-        tools = ToolCatalog(servers: servers.map { ($0.name, $0.tools) }, naming: naming, ledger: tools.ledger)
+        // Hidden tools never enter the catalog: no name, no alias, no collision a client could notice.
+        tools = ToolCatalog(
+            servers: listing.visible(servers, naming: naming), naming: naming, reserved: listing.reservedNames,
+            ledger: tools.ledger)
+        listing.update(entries: tools.entries, servers: servers, policies: policies)
         notes += tools.skipped.map { .server($0.server, $0.reason) }
         notes += tools.collisions.map { .warning($0) }
         prompts = ToolCatalog(
@@ -103,10 +114,11 @@ final class Catalog {
 
     // MARK: - The client's lists
 
-    /// Every item of a merged list, in order (the tools end with `firewall_confirm`).
+    /// Every item of a merged list, in order (the tools as `CatalogListing` shapes them, ending with
+    /// `firewall_confirm`).
     func items(_ kind: ListKind) -> [JSONValue] {
         switch kind {
-        case .tools: return tools.entries.map { JSONValue.object($0.definition) } + [FirewallConfirmTool.definition]
+        case .tools: return listing.toolList.tools
         case .prompts: return prompts.entries.map { JSONValue.object($0.definition) }
         case .resources: return resources.resources.map(JSONValue.object)
         case .resourceTemplates: return resources.templates.map(JSONValue.object)

@@ -11,6 +11,7 @@ extension HubRouter {
         _ target: TargetSession, call: ForwardedCall, outcome: JSONRPCMessage.Response.Outcome, line: [UInt8]? = nil
     ) {
         guard calls[call.ticket] != nil else { return }  // cancelled: never answered
+        sessionTargetAnswered(call.ticket, outcome)
         let clientEra = call.clientEra
         guard target.era == .modern, case .result(let value) = outcome else {
             if let line,

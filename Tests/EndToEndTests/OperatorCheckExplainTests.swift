@@ -146,6 +146,20 @@ import Testing
         #expect(missing.stdout.contains("missing from the call: does not hold"))
     }
 
+    @Test func explainSaysAHiddenToolIsUnknownToClients() async throws {
+        let directory = try TempFiles.directory()
+        defer { TempFiles.remove(directory) }
+        let config =
+            #"{"servers": {"db": {"command": "/nonexistent/db-server", "policy": {"default": "allow", "hide": ["drop_*"]}}}}"#
+        let url = try TempFiles.write(config, name: "hub.json", in: directory)
+        let hidden = try await Self.run(["explain", "db.drop_all", "--config", url.path])
+        #expect(hidden.status == 0, "\(hidden)")
+        #expect(hidden.stdout.hasPrefix(#"db.drop_all: hidden by servers.db.policy.hide[0] "drop_*"."#))
+        #expect(hidden.stdout.contains("answered exactly as an unknown tool"))
+        let shown = try await Self.run(["explain", "db.query", "--config", url.path])
+        #expect(shown.stdout.hasPrefix("db.query: ALLOW"))
+    }
+
     @Test func explainStartsTheServerOnlyWhenAnnotationsDecide() async throws {
         let fixture = try HubFixture(servers: [("notes", "demo-notes", [], nil)])
         let started = try await Self.run(["explain", "notes.read_note", "--config", fixture.configURL.path])

@@ -84,6 +84,28 @@ import Testing
             hub.stderrText.contains(#"session-policy approve: approve by flows[0] "egress" after #2 notes.list_notes"#))
     }
 
+    @Test func aFlowDenyRefusesAHeldCallApprovedAfterItTriggered() async throws {
+        let flows: JSONValue = [["after": "notes.list_*", "tool": "payments.refund", "action": "deny"]]
+        let fixture = try HubFixture(
+            servers: [
+                ("payments", "demo-payments", [], ["default": "allow", "approve": ["refund"]]),
+                ("notes", "demo-notes", [], ["default": "allow"]),
+            ], extra: ["flows": flows, "approval": ["code_delivery": "agent"]])
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initialize()
+        let held = try await call(hub, "payments.refund", ["charge_id": "ch_1", "amount": 1])
+        let text = try #require(held.firstText)
+        let code = try #require(approvalCode(in: text))
+        _ = try await call(hub, "notes.list_notes")
+        // The human's code cannot run it any more: a session deny is final.
+        let confirmed = try await call(
+            hub, "firewall_confirm", ["otp": .string(code), "call_id": .string(try #require(heldCallID(in: text)))])
+        #expect(confirmed.isToolError)
+        #expect(confirmed.firstText?.hasPrefix("Denied by mcp-firewall-hub session policy: payments.refund") == true)
+        #expect(!fixture.executedTools("payments").contains("refund"))
+    }
+
     @Test func aLimitStopsTheCallAfterIt() async throws {
         let limits: JSONValue = [
             ["name": "echoes", "tool": "payments.echo", "per_session": 3],

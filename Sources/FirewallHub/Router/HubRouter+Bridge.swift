@@ -174,6 +174,7 @@ extension HubRouter {
         var params = request.params ?? JSONObject()
         if capability == "elicitation" { params = TargetPrompt.elicitationParams(params, server: target.name) }
         let input: JSONObject = ["input": ["method": .string(request.method), "params": .object(params)]]
+        sessionInputAsked(call.ticket)
         answer(call.ticket, result: .object(ModernResult.inputRequired(inputRequests: input, requestState: token)))
         return true
     }

@@ -82,6 +82,13 @@ extension HubRouter {
         sessionTargetAnswered(ticket, .result(result))
     }
 
+    /// A legacy target asked a modern client for input during a counted call: the client's retry
+    /// continues the call under another ticket, where its answer is not recorded, so the call counts now
+    /// as having returned content (the target's question reached the client): the stricter reading.
+    func sessionInputAsked(_ ticket: CallTable.Ticket) {
+        sessionPolicy.answered(ticket, outcome: .succeeded(hasContent: true), now: now())
+    }
+
     /// A client request ended without its target's answer being recorded (hub error, cancel, time-out).
     func sessionEnded(_ ticket: CallTable.Ticket) {
         sessionPolicy.ended(ticket, now: now())

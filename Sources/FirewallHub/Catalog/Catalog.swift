@@ -31,7 +31,7 @@ final class Catalog {
     /// Each server's tool policy, by server name (`policy.hide` in front: `HidingPolicy`).
     let policies: [String: any ToolPolicy]
     private let resourcePolicies: [String: ResourcePolicy]
-    /// What the client may see and find of the tools (Catalog+Listing.swift): `policy.hide`, listing
+    /// What the client may see and find of the tools (`CatalogListing`): `policy.hide`, listing
     /// modes, the shaped `tools/list`, and the search index when some server is in `discover` mode.
     let listing: CatalogListing
 

@@ -58,14 +58,19 @@ extension HubRouter {
             target.offers(kind) ? "\(target.lists[kind].count) \(kind.rawValue)" : nil
         }
         log.server(target.name, "ready with " + counts.joined(separator: ", "))
+        let toolsBefore = catalog.items(.tools)
         rebuildCatalog()
+        // The tool list the client is shown may not move (hidden tools, a server in `discover` mode).
+        let toolsShownChanged = toolsBefore != catalog.items(.tools)
         if target.generation > 1 {
             for kind in ListKind.allCases where target.lists.changedDuringStartup.contains(kind) {
-                notifyListChanged(kind)
+                if kind != .tools || toolsShownChanged { notifyListChanged(kind) }
             }
         } else if pool.graceOver {
             // A slow target the client's lists did not include yet.
-            for kind in ListKind.allCases where target.offers(kind) { notifyListChanged(kind) }
+            for kind in ListKind.allCases where target.offers(kind) {
+                if kind != .tools || toolsShownChanged { notifyListChanged(kind) }
+            }
         }
         releaseDeferredIfSettled()
     }

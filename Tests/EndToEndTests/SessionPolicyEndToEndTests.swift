@@ -134,6 +134,65 @@ import Testing
         try await hub.waitForStderr(containing: #"session-policy deny: deny by limits[0] "echoes" 3/3 per session"#)
     }
 
+    /// Grants: a human's "session" approval never waves through calls beyond a limit, and a flow's
+    /// hold accepts only a grant given after the call that triggered it.
+    @Test func grantsCountOnlyAsSessionPolicyAllows() async throws {
+        let codeFile = try TempFiles.directory().appendingPathComponent("codes.txt")
+        let notify: JSONValue = [
+            "/bin/sh", "-c", "printf '%s %s' \"$1\" \"$2\" > \"$3\"", "sh", "{code}", "{session_code}",
+            .string(codeFile.path),
+        ]
+        let fixture = try HubFixture(
+            servers: [
+                ("payments", "demo-payments", [], ["default": "allow", "approve": ["refund", "export_report"]]),
+                ("notes", "demo-notes", [], ["default": "allow"]),
+            ],
+            extra: [
+                "approval": ["notify": notify],
+                "limits": [["name": "refunds", "tool": "payments.refund", "per_session": 2, "action": "approve"]],
+                "flows": [["after": "notes.list_*", "tool": "payments.export_report", "action": "approve"]],
+            ])
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initialize()
+        let refund: JSONValue = ["charge_id": "ch_1", "amount": 1]
+        let export: JSONValue = ["steps": 1, "delay_ms": 0]
+        /// Calls `tool`, expects it held, and approves it with the human's session code (a grant).
+        func heldThenGranted(_ tool: String, _ arguments: JSONValue) async throws -> String {
+            try? FileManager.default.removeItem(at: codeFile)
+            let held = try await call(hub, tool, arguments)
+            let text = try #require(held.firstText)
+            #expect(text.contains("PAUSED_FOR_APPROVAL"), "\(tool): \(text)")
+            let codes = try await ApprovalChannelTests.waitForFile(codeFile, count: 13).split(separator: " ")
+            let confirmed = try await call(
+                hub, "firewall_confirm",
+                ["otp": .string(String(codes[1])), "call_id": .string(try #require(heldCallID(in: text)))])
+            #expect(!confirmed.isToolError, "\(confirmed)")
+            return text
+        }
+        // The limit: the grant runs the second refund; the third is over the limit and asks anyway.
+        _ = try await heldThenGranted("payments.refund", refund)
+        #expect(!(try await call(hub, "payments.refund", refund)).isToolError)
+        try? FileManager.default.removeItem(at: codeFile)
+        let third = try await call(hub, "payments.refund", refund)
+        #expect(third.firstText?.contains("PAUSED_FOR_APPROVAL") == true)
+        #expect(
+            third.firstText?.contains(#"limits[0] \"refunds\": 2 calls of payments.refund in this session"#) == true)
+        #expect(fixture.executedTools("payments") == ["refund", "refund"])
+        _ = try await ApprovalChannelTests.waitForFile(codeFile, count: 13)  // its codes reached the human
+        // The flow: a grant from before its trigger does not count; one given after it does.
+        _ = try await heldThenGranted("payments.export_report", export)
+        #expect(!(try await call(hub, "payments.export_report", export)).isToolError)
+        _ = try await call(hub, "notes.list_notes")
+        let text = try await heldThenGranted("payments.export_report", export)
+        #expect(text.contains("Held by session policy: flows[0]"))
+        #expect(!(try await call(hub, "payments.export_report", export)).isToolError)
+        #expect(
+            fixture.executedTools("payments") == [
+                "refund", "refund", "export_report", "export_report", "export_report", "export_report",
+            ])
+    }
+
     @Test func theExfiltrationGuardHoldsWritesAfterUntrustedAndPrivateContent() async throws {
         // The demo tools all claim `openWorldHint: false`: the globs alone classify them here.
         let guardConfig: JSONValue = ["private": ["notes.*"], "untrusted": ["payments.echo"], "annotations": false]

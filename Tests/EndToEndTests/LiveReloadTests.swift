@@ -74,6 +74,32 @@ struct LiveReloadTests {
         #expect(!notices.isEmpty)
     }
 
+    @Test func hidingAToolTakesItOutOfTheListAndTellsTheClient() async throws {
+        let fixture = try HubFixture.fixtures([("a", ["--tools", "echo,other"])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        #expect(try await toolNames(hub).contains("a.echo"))
+        _ = hub.takeQueuedMessages()
+        try fixture.setServerKey("a", "policy", ["default": "allow", "hide": ["echo"]])
+        try fixture.editConfig { root in
+            root["flows"] = [["name": "x", "after": "a.other", "tool": ["a.*"], "action": "deny"]]
+        }
+        hub.sendSignal(SIGHUP)
+        try await hub.waitForStderr(containing: "reload (SIGHUP): new settings for a", timeout: .seconds(30))
+        #expect(hub.stderrText.contains("\"flows, limits, exfiltration_guard\" changed; it stays as it was"))
+        let names = try await toolNames(hub)
+        #expect(!names.contains("a.echo") && names.contains("a.other"), "\(names)")
+        let hidden = try await hub.request("tools/call", params: ["name": "a.echo", "arguments": [:]])
+        #expect(hidden.errorMessage?.contains("Unknown tool") == true, "\(hidden)")
+        let notices = hub.takeQueuedMessages().filter {
+            if case .notification(let n) = $0 { return n.method == "notifications/tools/list_changed" }
+            return false
+        }
+        #expect(notices.count == 1)
+    }
+
     @Test func anInvalidFileKeepsTheRunningConfigAndSaysWhy() async throws {
         let fixture = try HubFixture.fixtures([("a", [])])
         defer { fixture.remove() }
@@ -123,6 +149,6 @@ struct LiveReloadTests {
             "tools/call", params: ["name": "firewall_confirm", "arguments": ["otp": .string(code)]])
         #expect(confirmed.isToolError, "\(confirmed)")
         #expect(confirmed["structuredContent"]?["echo"] == nil, "\(confirmed)")
-        #expect(hub.stderrText.contains("but the policy now denies it"))
+        try await hub.waitForStderr(containing: "but the policy now denies it")
     }
 }

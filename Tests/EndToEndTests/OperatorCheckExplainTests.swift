@@ -107,13 +107,19 @@ import Testing
         #expect(result.stdout.hasSuffix("1 server failed to start"))
     }
 
-    @Test func checkRefusesWhatServeRefuses() async throws {
-        // Settings this build validates but does not enforce yet: serve refuses them, so check does too.
+    @Test func checkAcceptsDiscoveryAndSessionPolicy() async throws {
+        // The router enforces them, so check (like serve) takes them as valid.
         let fixture = try HubFixture(
-            servers: [("notes", "demo-notes", [], ["default": "approve"])], extra: ["listing": ["mode": "discover"]])
+            servers: [("notes", "demo-notes", [], ["default": "approve", "hide": ["delete_*"]])],
+            extra: [
+                "listing": ["mode": "discover"],
+                "limits": [["tool": "notes.write_note", "per_minute": 2]],
+                "flows": [["after": "notes.read_*", "tool": "notes.write_*", "action": "deny"]],
+            ])
         let result = try await Self.run(["check", "--config", fixture.configURL.path])
-        #expect(result.status == 78, "\(result)")
-        #expect(result.stdout.contains("does not enforce it yet"))
+        #expect(result.status != 78, "\(result)")
+        #expect(!result.stdout.contains("does not enforce"))
+        #expect(!result.stdout.contains("invalid"))
     }
 
     @Test func checkWithoutAConfigSaysWhereItLooked() async throws {
@@ -158,6 +164,20 @@ import Testing
         let missing = try await Self.run(["explain", "db.query", "--config", url.path])
         #expect(missing.stdout.hasPrefix("db.query: APPROVE"))
         #expect(missing.stdout.contains("missing from the call: does not hold"))
+    }
+
+    @Test func explainSaysAHiddenToolIsUnknownToClients() async throws {
+        let directory = try TempFiles.directory()
+        defer { TempFiles.remove(directory) }
+        let config =
+            #"{"servers": {"db": {"command": "/nonexistent/db-server", "policy": {"default": "allow", "hide": ["drop_*"]}}}}"#
+        let url = try TempFiles.write(config, name: "hub.json", in: directory)
+        let hidden = try await Self.run(["explain", "db.drop_all", "--config", url.path])
+        #expect(hidden.status == 0, "\(hidden)")
+        #expect(hidden.stdout.hasPrefix(#"db.drop_all: hidden by servers.db.policy.hide[0] "drop_*"."#))
+        #expect(hidden.stdout.contains("answered exactly as an unknown tool"))
+        let shown = try await Self.run(["explain", "db.query", "--config", url.path])
+        #expect(shown.stdout.hasPrefix("db.query: ALLOW"))
     }
 
     @Test func explainStartsTheServerOnlyWhenAnnotationsDecide() async throws {

@@ -100,32 +100,3 @@ import Testing
         #expect(HidingPolicy.wrapping(PolicyEngine(server: plain, defaults: nil), server: plain) is PolicyEngine)
     }
 }
-
-/// Until the router applies them, discovery and session settings are refused at start.
-@Suite struct UnwiredSettingsTests {
-    private func config(_ text: String) throws -> HubConfig {
-        try ConfigLoader.parse(try JSONParser.parse(text), filePath: "/hub.json", environment: [:])
-    }
-
-    @Test func plainConfigsStart() throws {
-        #expect(UnwiredSettings.refusal(try config(#"{"servers": {"a": {"command": "x"}}}"#)) == nil)
-        let explicitAll =
-            #"{"listing": {"mode": "all"}, "servers": {"a": {"command": "x", "listing": {"mode": "all"}}}}"#
-        #expect(UnwiredSettings.refusal(try config(explicitAll)) == nil)
-    }
-
-    @Test func everyUnenforcedSettingIsNamed() throws {
-        let text = #"""
-            {"listing": {"mode": "discover"},
-             "servers": {"a": {"command": "x", "listing": {"mode": "all"}, "policy": {"hide": ["x"]}}},
-             "flows": [{"after": "a.*", "tool": "a.*", "action": "deny"}],
-             "limits": [{"tool": "*", "per_minute": 1}], "exfiltration_guard": {}}
-            """#
-        let refusal = try #require(UnwiredSettings.refusal(try config(text)))
-        #expect(refusal.kind == .invalidValue)
-        #expect(
-            refusal.description.hasPrefix(
-                "/hub.json: listing, servers.a.listing, servers.a.policy.hide, flows, limits, exfiltration_guard: valid, "
-                    + "but this build of mcp-firewall-hub does not enforce it yet"))
-    }
-}

@@ -78,9 +78,13 @@ final class ApprovalDesk {
         grants.grant(scope, for: call, via: via, now: now)
     }
 
-    /// A live grant that lets this call run without asking again.
-    func grant(server: String, tool: String, arguments: JSONObject?, now: Double) -> GrantStore.Grant? {
-        grants.match(server: server, tool: tool, arguments: arguments, now: now)
+    /// A live grant that lets this call run without asking again (among those `accepts` takes:
+    /// session policy may require one given after its trigger).
+    func grant(
+        server: String, tool: String, arguments: JSONObject?, now: Double,
+        accepts: (GrantStore.Grant) -> Bool = { _ in true }
+    ) -> GrantStore.Grant? {
+        grants.match(server: server, tool: tool, arguments: arguments, now: now, accepts: accepts)
     }
 
     // MARK: - Prompts on the client (elicitation)

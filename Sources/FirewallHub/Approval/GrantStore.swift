@@ -53,6 +53,9 @@ struct GrantStore: Sendable {
         var expiresAt: Double?
         /// How the human gave it (`elicitation`, `firewall_confirm`), for the audit line.
         var via: String
+        /// When the human gave it (monotonic seconds): session policy accepts only grants given after
+        /// the call that triggered it.
+        var grantedAt: Double = 0
     }
 
     private(set) var grants: [Grant] = []
@@ -69,17 +72,20 @@ struct GrantStore: Sendable {
         }
         let grant = Grant(
             id: "g\(nextID)", server: call.server, tool: call.tool, scope: scope,
-            digest: scope == .sameArguments ? call.digest : nil, expiresAt: expiresAt, via: via)
+            digest: scope == .sameArguments ? call.digest : nil, expiresAt: expiresAt, via: via, grantedAt: now)
         nextID += 1
         grants.append(grant)
         return grant
     }
 
-    /// The grant that lets this call run without asking, if any. Expired grants are dropped.
-    mutating func match(server: String, tool: String, arguments: JSONObject?, now: Double) -> Grant? {
+    /// The grant that lets this call run without asking, if any (among those `accepts` takes). Expired
+    /// grants are dropped.
+    mutating func match(
+        server: String, tool: String, arguments: JSONObject?, now: Double, accepts: (Grant) -> Bool = { _ in true }
+    ) -> Grant? {
         grants.removeAll { grant in grant.expiresAt.map { now >= $0 } ?? false }
         var digest: [UInt8]?
-        for grant in grants where grant.server == server && grant.tool == tool {
+        for grant in grants where grant.server == server && grant.tool == tool && accepts(grant) {
             if grant.scope == .sameArguments {
                 let callDigest = digest ?? FrozenCall.digest(server: server, tool: tool, arguments: arguments)
                 digest = callDigest

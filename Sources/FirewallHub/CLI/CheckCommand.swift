@@ -38,11 +38,6 @@ enum CheckCommand {
                 "\n\(path): invalid (\(count) error\(count == 1 ? "" : "s")); warnings are reviewed once it is valid\n"
             return Exit.invalid
         }
-        if let refusal = UnwiredSettings.refusal(config) {
-            // serve refuses it: so does check.
-            out += render(errors: [refusal]) + "\n\(path): invalid (1 error)\n"
-            return Exit.invalid
-        }
         out += summary(of: config)
         var warnings = ConfigReview.warnings(for: config, document: document, environment: environment)
         var failed = 0

@@ -92,6 +92,16 @@ enum ExplainCommand {
             log.error(unresolved(options.name, candidates: candidates, config: config, started: started != nil))
             return Exit.unresolved
         }
+        if let server = config.server(named: target.server),
+            let rule = ToolHiding(server: server).rule(for: target.tool)
+        {
+            // What the hub does before any policy step: the client never learns the tool exists.
+            HubCommandLine.writeStdout(
+                "\(target.server).\(target.tool): hidden by \(rule). No client sees it in tools/list or search_tools, "
+                    + "and a call (direct or through call_tool) is answered exactly as an unknown tool: it never "
+                    + "reaches the server.\n")
+            return Exit.explained
+        }
         let context = ExplainText.Context(
             target: target, listedName: listedName, client: options.client, naming: naming, notes: notes,
             toolMissing: toolMissing, serverStarted: started?.contains { $0.name == target.server } ?? false)

@@ -89,10 +89,6 @@ public enum HubCommandLine {
         }
         switch ConfigLoader.loadAll(path: path, environment: environment) {
         case .success(let config):
-            if let refusal = UnwiredSettings.refusal(config) {
-                log.error("\(refusal)")
-                return nil
-            }
             return config
         case .failure(let problems):
             for error in problems.errors { log.error("\(error)") }

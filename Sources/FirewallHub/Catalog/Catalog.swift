@@ -14,6 +14,8 @@ final class Catalog {
         var prompts: [JSONObject]
         var resources: [JSONObject]
         var templates: [JSONObject]
+        /// The `ttlMs` of the server's last `tools/list` (nil: a legacy server, no promise).
+        var toolsTTLMs: Int? = nil
     }
 
     /// Something a rebuild noticed, for the log: about one server, or a warning for the whole hub.
@@ -26,11 +28,14 @@ final class Catalog {
     private(set) var tools: ToolCatalog
     private(set) var prompts: ToolCatalog
     private(set) var resources = ResourceMap()
-    /// Each server's tool policy, by server name.
+    /// Each server's tool policy, by server name (`policy.hide` in front: `HidingPolicy`).
     private(set) var policies: [String: any ToolPolicy] = [:]
     private var resourcePolicies: [String: ResourcePolicy] = [:]
     /// Policies given in place of the config's (tests).
     private let overrides: [String: any ToolPolicy]?
+    /// What the client may see and find of the tools (`CatalogListing`): `policy.hide`, listing
+    /// modes, the shaped `tools/list`, and the search index when some server is in `discover` mode.
+    private(set) var listing: CatalogListing
 
     init(config: HubConfig, policies overrides: [String: any ToolPolicy]? = nil, clientName: String? = nil) {
         naming = ToolNaming.forClient(named: clientName, config: config.naming)
@@ -38,20 +43,24 @@ final class Catalog {
         tools = ToolCatalog(servers: [], naming: initial)
         prompts = ToolCatalog(servers: [], naming: initial)
         self.overrides = overrides
+        listing = CatalogListing(config: config)
         usePolicies(of: config)
     }
 
-    /// Each server's tool and resource policy from `config` (at start, and after a reload: the next
-    /// decision reads them; the caller rebuilds so resource routes carry the new ones).
+    /// Each server's tool and resource policy, hidden tools and listing mode from `config` (at start, and
+    /// after a reload: the next decision reads them; the caller rebuilds so the lists, the search index
+    /// and resource routes carry the new ones).
     func usePolicies(of config: HubConfig) {
         var policies: [String: any ToolPolicy] = [:]
         var resourcePolicies: [String: ResourcePolicy] = [:]
         for server in config.servers {
-            policies[server.name] = overrides?[server.name] ?? PolicyEngine(server: server, defaults: config.defaults)
+            let base = overrides?[server.name] ?? PolicyEngine(server: server, defaults: config.defaults)
+            policies[server.name] = HidingPolicy.wrapping(base, server: server)
             resourcePolicies[server.name] = server.policy.resources
         }
         self.policies = policies
         self.resourcePolicies = resourcePolicies
+        listing = CatalogListing(config: config)
     }
 
     /// The naming for a client (by its `clientInfo.name`); the caller rebuilds after a change.
@@ -63,7 +72,11 @@ final class Catalog {
     /// Names given out earlier in the session keep their meaning (the ledgers carry over).
     func rebuild(_ servers: [ServerLists]) -> [Note] {
         var notes: [Note] = []
-        tools = ToolCatalog(servers: servers.map { ($0.name, $0.tools) }, naming: naming, ledger: tools.ledger)
+        // Hidden tools never enter the catalog: no name, no alias, no collision a client could notice.
+        tools = ToolCatalog(
+            servers: listing.visible(servers, naming: naming), naming: naming, reserved: listing.reservedNames,
+            ledger: tools.ledger)
+        listing.update(entries: tools.entries, servers: servers, policies: policies)
         notes += tools.skipped.map { .server($0.server, $0.reason) }
         notes += tools.collisions.map { .warning($0) }
         prompts = ToolCatalog(
@@ -122,10 +135,11 @@ final class Catalog {
 
     // MARK: - The client's lists
 
-    /// Every item of a merged list, in order (the tools end with `firewall_confirm`).
+    /// Every item of a merged list, in order (the tools as `CatalogListing` shapes them, ending with
+    /// `firewall_confirm`).
     func items(_ kind: ListKind) -> [JSONValue] {
         switch kind {
-        case .tools: return tools.entries.map { JSONValue.object($0.definition) } + [FirewallConfirmTool.definition]
+        case .tools: return listing.toolList.tools
         case .prompts: return prompts.entries.map { JSONValue.object($0.definition) }
         case .resources: return resources.resources.map(JSONValue.object)
         case .resourceTemplates: return resources.templates.map(JSONValue.object)

@@ -14,17 +14,20 @@ struct ConfigChange: Equatable {
     var reconfigured: [ServerConfig] = []
     /// Whether the hub-wide `defaults` changed (every server's policy is rebuilt from it).
     var defaultsChanged = false
+    /// Whether the hub-wide `listing` mode changed (the tool list is shaped again).
+    var listingChanged = false
     /// Hub-wide settings that are kept as they are until the hub restarts, by key.
     var kept: [String] = []
 
     var isEmpty: Bool {
         added.isEmpty && removed.isEmpty && relaunched.isEmpty && reconfigured.isEmpty && !defaultsChanged
-            && kept.isEmpty
+            && !listingChanged && kept.isEmpty
     }
 
     /// The settings that are only read when the hub starts: codes already given out, names already
-    /// shown to the model and the evidence files must not change under a running session.
-    static let keptKeys = ["approval", "naming", "audit", "pins"]
+    /// shown to the model, a session's flow and limit state, and the evidence files must not change
+    /// under a running session.
+    static let keptKeys = ["approval", "naming", "flows, limits, exfiltration_guard", "audit", "pins"]
 
     init() {}
 
@@ -45,8 +48,10 @@ struct ConfigChange: Equatable {
             }
         }
         defaultsChanged = running.defaults != new.defaults
+        listingChanged = running.listing != new.listing
         if running.approval != new.approval { kept.append("approval") }
         if running.naming != new.naming { kept.append("naming") }
+        if running.session != new.session { kept.append("flows, limits, exfiltration_guard") }
         if running.audit != new.audit { kept.append("audit") }
         if running.pins != new.pins { kept.append("pins") }
     }
@@ -62,6 +67,7 @@ struct ConfigChange: Equatable {
         var config = new
         config.approval = running.approval
         config.naming = running.naming
+        config.session = running.session
         config.audit = running.audit
         config.pins = running.pins
         return config
@@ -77,6 +83,7 @@ struct ConfigChange: Equatable {
             parts.append("new settings for " + reconfigured.map(\.name).joined(separator: ", "))
         }
         if defaultsChanged { parts.append("new defaults") }
+        if listingChanged { parts.append("new listing mode") }
         return parts.isEmpty ? "nothing to change" : parts.joined(separator: "; ")
     }
 }

@@ -5,7 +5,8 @@ import MCPWire
 /// frozen call once approved. Never: keeps what waits (the approval desk does) or runs anything but
 /// exactly the frozen call.
 extension HubRouter {
-    func hold(_ request: ClientRequest, call: FrozenCall, target: TargetSession) {
+    /// `note` says why beyond the rule (session policy's trigger), in the held-call result.
+    func hold(_ request: ClientRequest, call: FrozenCall, target: TargetSession, note: String? = nil) {
         let approval = config.approval(for: target.config)
         // Open prompts count too: every way of waiting is bounded by approval.max_pending.
         if desk.isFull {
@@ -21,7 +22,7 @@ extension HubRouter {
         case .elicitation:
             askThroughElicitation(request, call: call, timeoutSeconds: approval.elicitationTimeoutSeconds)
         case let channel:
-            holdWithCode(request, call: call, channel: channel, note: nil)
+            holdWithCode(request, call: call, channel: channel, note: note)
         }
     }
 
@@ -212,6 +213,10 @@ extension HubRouter {
             answer(request.ticket, result: HeldCallText.denied(exposedName: call.exposedName, rule: decision.rule))
             return
         default: break
+        }
+        if let refusal = sessionRefusal(of: call) {
+            answer(request.ticket, result: refusal)
+            return
         }
         var replay = request
         replay.request.params = ["name": .string(call.tool)]

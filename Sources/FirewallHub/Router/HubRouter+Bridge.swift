@@ -11,6 +11,7 @@ extension HubRouter {
         _ target: TargetSession, call: ForwardedCall, outcome: JSONRPCMessage.Response.Outcome, line: [UInt8]? = nil
     ) {
         guard calls[call.ticket] != nil else { return }  // cancelled: never answered
+        sessionTargetAnswered(call.ticket, outcome)
         let clientEra = call.clientEra
         guard target.era == .modern, case .result(let value) = outcome else {
             if let line,
@@ -173,6 +174,7 @@ extension HubRouter {
         var params = request.params ?? JSONObject()
         if capability == "elicitation" { params = TargetPrompt.elicitationParams(params, server: target.name) }
         let input: JSONObject = ["input": ["method": .string(request.method), "params": .object(params)]]
+        sessionInputAsked(call.ticket)
         answer(call.ticket, result: .object(ModernResult.inputRequired(inputRequests: input, requestState: token)))
         return true
     }

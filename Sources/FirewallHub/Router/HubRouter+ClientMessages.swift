@@ -171,6 +171,7 @@ extension HubRouter {
     /// The client cancelled one of its requests: it is never answered, and whatever it waited on is undone.
     func cancelClientRequest(_ id: RequestID) {
         for cancelled in calls.cancel(clientID: id) {
+            sessionEnded(cancelled.ticket)
             switch cancelled.stage {
             case .atTarget(let index, let hubID):
                 timers.cancel(cancelled.call?.timer)

@@ -17,6 +17,7 @@ extension HubRouter {
     func handleListPage(_ target: TargetSession, kind: ListKind, _ response: JSONRPCMessage.Response) {
         var items: [JSONObject] = []
         var nextCursor: String?
+        var ttlMs: Int?
         switch response.outcome {
         case .error(let error):
             // A target may answer -32601 for a list it does not have; it is still usable without it.
@@ -25,16 +26,22 @@ extension HubRouter {
         case .result(let result):
             items = (result[kind.resultKey]?.arrayValue ?? []).compactMap(\.objectValue)
             nextCursor = result["nextCursor"]?.stringValue
+            ttlMs = result[ModernResult.ttlKey]?.intValue
         }
         let duringStartup = target.state == .listing
-        switch target.lists.page(kind, items: items, nextCursor: nextCursor, duringStartup: duringStartup) {
+        switch target.lists.page(
+            kind, items: items, nextCursor: nextCursor, ttlMs: ttlMs, duringStartup: duringStartup)
+        {
         case .next(let cursor):
             requestList(target, kind, cursor: cursor)
         case .complete(let complete):
             if !duringStartup {
                 if complete.changed {
+                    // The client hears of it only when what it is shown changed (not for hidden tools, nor
+                    // for a server in `discover` mode, whose tools are re-indexed for search_tools).
+                    let before = kind == .tools ? catalog.items(.tools) : nil
                     rebuildCatalog()
-                    notifyListChanged(kind)
+                    if before == nil || before != catalog.items(.tools) { notifyListChanged(kind) }
                 }
             } else if complete.startupComplete {
                 targetReady(target)
@@ -51,14 +58,19 @@ extension HubRouter {
             target.offers(kind) ? "\(target.lists[kind].count) \(kind.rawValue)" : nil
         }
         log.server(target.name, "ready with " + counts.joined(separator: ", "))
+        let toolsBefore = catalog.items(.tools)
         rebuildCatalog()
+        // The tool list the client is shown may not move (hidden tools, a server in `discover` mode).
+        let toolsShownChanged = toolsBefore != catalog.items(.tools)
         if target.generation > 1 {
             for kind in ListKind.allCases where target.lists.changedDuringStartup.contains(kind) {
-                notifyListChanged(kind)
+                if kind != .tools || toolsShownChanged { notifyListChanged(kind) }
             }
         } else if pool.graceOver || target.announceWhenReady {
             // A slow target the client's lists did not include yet.
-            for kind in ListKind.allCases where target.offers(kind) { notifyListChanged(kind) }
+            for kind in ListKind.allCases where target.offers(kind) {
+                if kind != .tools || toolsShownChanged { notifyListChanged(kind) }
+            }
         }
         releaseDeferredIfSettled()
     }
@@ -81,7 +93,13 @@ extension HubRouter {
 
     func handleListRequest(_ kind: ListKind, _ request: ClientRequest) {
         switch ListPage.result(kind, items: catalog.items(kind), cursor: request.params?["cursor"]) {
-        case .success(let result): answer(request.ticket, result: .object(result))
+        case .success(var result):
+            if kind == .tools, request.isModern {
+                // How long the list holds, and whether it was shaped for this client (`ToolListShaping`).
+                result[ModernResult.ttlKey] = .int(catalog.listing.toolList.ttlMs)
+                result[ModernResult.cacheScopeKey] = .string(catalog.listing.toolList.cacheScope)
+            }
+            answer(request.ticket, result: .object(result))
         case .failure(let error): answer(request.ticket, error: error)
         }
     }

@@ -7,6 +7,7 @@ extension HubRouter {
     /// Answers a client request: its ticket is closed, so a second answer is never sent.
     func answer(_ ticket: CallTable.Ticket, _ outcome: JSONRPCMessage.Response.Outcome) {
         guard let request = calls.close(ticket) else { return }
+        sessionEnded(ticket)
         clientOut?.send(.response(ClientSession.answer(outcome, to: request)))
     }
 
@@ -21,6 +22,7 @@ extension HubRouter {
     /// Answers with a target's own bytes, re-addressed (`FastPath` decided the splice is safe).
     func answer(_ ticket: CallTable.Ticket, splice: AnswerSplice) {
         guard let request = calls.close(ticket) else { return }
+        sessionEnded(ticket)
         clientOut?.send(splice.bytes(clientID: request.id))
     }
 

@@ -42,10 +42,6 @@ extension HubRouter {
         case .success(let config):
             loaded = config
         }
-        if let refusal = UnwiredSettings.refusal(loaded) {
-            log.error("reload (\(reason)): \(refusal); the running config is kept")
-            return
-        }
         let change = ConfigChange(from: config, to: loaded)
         guard !change.isEmpty else {
             log.info("reload (\(reason)): no change")
@@ -60,6 +56,7 @@ extension HubRouter {
 
     private func apply(_ change: ConfigChange, to new: HubConfig) {
         config = new
+        let listsBefore = ListKind.allCases.map { catalog.items($0) }
         catalog.usePolicies(of: new)
         for server in change.reconfigured { pool.named(server.name)?.reconfigure(server) }
         var changedKinds = Set<ListKind>()
@@ -78,6 +75,10 @@ extension HubRouter {
             startTarget(target)
         }
         rebuildCatalog()
+        // What the client is shown may change without a server leaving (hidden tools, listing modes).
+        for (kind, before) in zip(ListKind.allCases, listsBefore) where before != catalog.items(kind) {
+            changedKinds.insert(kind)
+        }
         for kind in ListKind.allCases where changedKinds.contains(kind) { notifyListChanged(kind) }
     }
 

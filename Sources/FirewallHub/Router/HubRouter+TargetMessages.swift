@@ -40,6 +40,7 @@ extension HubRouter {
         {
             guard case .call(let call)? = calls.answered(target: target.index, id: splice.hubID) else { return }
             timers.cancel(call.timer)
+            sessionTargetAnswered(call.ticket, line: line)
             answer(call.ticket, splice: splice)
             return
         }

@@ -25,8 +25,9 @@ extension HubRouter {
             handleConfirm(request, arguments: arguments ?? JSONObject())
             return
         }
+        if handleDiscoveryCall(request, params: params) { return }
         guard let entry = catalog.tool(named: name), let target = pool.named(entry.server) else {
-            answer(request.ticket, error: .invalidParams("Unknown tool: \(name)"))
+            answerUnknownTool(request, name: name)
             return
         }
         if resumeReverseBridge(request, server: entry.server, tool: entry.tool, arguments: arguments) { return }
@@ -46,18 +47,22 @@ extension HubRouter {
                     message: "\(entry.exposedName): server \"\(target.name)\" is not available"))
             return
         }
-        let decision = catalog.decide(entry, arguments: arguments)
-        if decision.action != .approve {
-            log.info("call \(entry.exposedName) → \(decision.action.rawValue) (\(decision.rule))")
-        }
+        // The server's policy, then session policy (flows, limits, the guard), which only makes it stricter.
+        let verdict = callVerdict(entry, decision: catalog.decide(entry, arguments: arguments))
         let meta = params["_meta"]?.objectValue
-        switch decision.action {
+        switch verdict {
         case .allow:
             forwardCall(request, to: target, entry: entry, arguments: arguments, meta: meta, line: line)
-        case .deny:
-            answer(request.ticket, result: HeldCallText.denied(exposedName: entry.exposedName, rule: decision.rule))
-        case .approve:
-            if let grant = desk.grant(server: target.name, tool: entry.tool, arguments: arguments, now: now()) {
+        case .deny(let rule, let flow):
+            answer(
+                request.ticket,
+                result: flow.map { sessionDenied(entry.exposedName, $0) }
+                    ?? HeldCallText.denied(exposedName: entry.exposedName, rule: rule))
+        case .approve(let rule, let grants, let flow):
+            if let grant = desk.grant(
+                server: target.name, tool: entry.tool, arguments: arguments, now: now(),
+                accepts: grantAccepted(grants))
+            {
                 log.info(
                     "call \(entry.exposedName) → allow by grant \(grant.id) (\(grant.scope), given via \(grant.via))")
                 forwardCall(request, to: target, entry: entry, arguments: arguments, meta: meta, line: line)
@@ -65,9 +70,9 @@ extension HubRouter {
             }
             let call = FrozenCall(
                 server: target.name, tool: entry.tool, exposedName: entry.exposedName, arguments: arguments,
-                meta: meta, rule: decision.rule)
+                meta: meta, rule: rule)
             if resumeModernApproval(request, call: call, target: target) { return }
-            hold(request, call: call, target: target)
+            hold(request, call: call, target: target, note: sessionHeldNote(flow))
         }
     }
 
@@ -79,6 +84,7 @@ extension HubRouter {
         meta: JSONObject?, line: [UInt8]? = nil
     ) {
         let params = Self.toolCallParams(request.params, tool: entry.tool, arguments: arguments, meta: meta)
+        sessionForwarded(request.ticket, entry: entry)
         forward(
             request, method: "tools/call", params: params, to: target, label: entry.exposedName,
             splice: line.map { ($0, entry.tool) })

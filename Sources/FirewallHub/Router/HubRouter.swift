@@ -46,6 +46,8 @@ final class HubRouter {
     let catalog: Catalog
     let desk: ApprovalDesk
     let bridge = EraBridge()
+    /// Flow rules, limits and the exfiltration guard over this session's calls (HubRouter+SessionPolicy).
+    let sessionPolicy: SessionPolicy
 
     init(
         config: HubConfig, environment: [String: String], log: HubLog, mode: Mode,
@@ -67,6 +69,7 @@ final class HubRouter {
         calls = CallTable(targets: config.servers.count)
         catalog = Catalog(config: config, policies: policies)
         desk = ApprovalDesk(settings: config.approval)
+        sessionPolicy = SessionPolicy(config: config.session)
         sink.attach(self)
     }
 

@@ -25,6 +25,10 @@ struct TargetLists {
 
     /// The items of each last complete list, in the target's order.
     private(set) var items: [ListKind: [JSONObject]] = [:]
+    /// The smallest `ttlMs` the pages of each last complete list carried (a 2026-07-28 target's promise);
+    /// nil when they carried none (a legacy target promises nothing).
+    private(set) var ttlMs: [ListKind: Int] = [:]
+    private var pageTTLMs: [ListKind: Int] = [:]
     private var pages: [ListKind: [JSONObject]] = [:]
     /// Cursors seen in the read under way (a target repeating a cursor ends the list).
     private var seenCursors: [ListKind: Set<String>] = [:]
@@ -40,6 +44,7 @@ struct TargetLists {
     /// A new process: reads of the old one are forgotten (its last complete lists are kept).
     mutating func reset() {
         pages = [:]
+        pageTTLMs = [:]
         seenCursors = [:]
         reading = []
         readAgain = []
@@ -63,18 +68,21 @@ struct TargetLists {
         return true
     }
 
-    /// A page arrived (`items` of it; a failed page counts as an empty last one). `duringStartup`: the
-    /// target is still being started.
-    mutating func page(_ kind: ListKind, items newItems: [JSONObject], nextCursor: String?, duringStartup: Bool)
-        -> PageStep
-    {
+    /// A page arrived (`items` of it; a failed page counts as an empty last one), with the page's own
+    /// `ttlMs` if it had one. `duringStartup`: the target is still being started.
+    mutating func page(
+        _ kind: ListKind, items newItems: [JSONObject], nextCursor: String?, ttlMs pageTTL: Int? = nil,
+        duringStartup: Bool
+    ) -> PageStep {
         pages[kind, default: []] += newItems
+        if let pageTTL { pageTTLMs[kind] = min(pageTTLMs[kind] ?? pageTTL, max(0, pageTTL)) }
         if let cursor = nextCursor, seenCursors[kind, default: []].insert(cursor).inserted,
             seenCursors[kind, default: []].count < Self.maxPages
         {
             return .next(cursor: cursor)
         }
         let complete = pages.removeValue(forKey: kind) ?? []
+        ttlMs[kind] = pageTTLMs.removeValue(forKey: kind)
         seenCursors[kind] = nil
         reading.remove(kind)
         let again = readAgain.remove(kind) != nil

@@ -64,7 +64,7 @@ final class TargetPool {
         live.filter { $0.state == .ready || $0.isExited || $0.isRestarting }.map {
             Catalog.ServerLists(
                 name: $0.name, tools: $0.lists[.tools], prompts: $0.lists[.prompts], resources: $0.lists[.resources],
-                templates: $0.lists[.resourceTemplates])
+                templates: $0.lists[.resourceTemplates], toolsTTLMs: $0.lists.ttlMs[.tools])
         }
     }
 

@@ -55,7 +55,7 @@ public enum HubCommandLine {
             guard var config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
             ServeAudit.apply(auditPath: options.auditPath, to: &config)
             guard case .success(let trail) = ServeAudit.start(config: config, log: log) else { return ExitCode.ioError }
-            let status = await ServeCommand.run(config: config, environment: environment, log: log)
+            let status = await ServeCommand.run(config: config, environment: environment, log: log, audit: trail)
             ServeAudit.end(trail, log: log)
             return status
         case .tools(let options, let json, let clientName):

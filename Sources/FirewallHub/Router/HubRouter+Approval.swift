@@ -12,6 +12,9 @@ extension HubRouter {
         if desk.isFull {
             let refusal = HoldRefusal.full(limit: config.approval.maxPending)
             log.warning("refused \(call.exposedName): \(HeldCallText.describe(refusal))")
+            auditRecord(
+                .decision(
+                    auditCall(request.ticket, call), .refused(rule: call.rule, reason: HeldCallText.describe(refusal))))
             answer(request.ticket, result: HeldCallText.notHeld(call: call, refusal: refusal))
             return
         }
@@ -30,6 +33,11 @@ extension HubRouter {
     /// Returns false when this request is not such (the other channels apply).
     private func holdForModernClient(_ request: ClientRequest, call: FrozenCall) -> Bool {
         guard let modern = request.modern, ModernApprovalPrompt.clientCanAnswer(modern) else { return false }
+        guard
+            auditAdmit(
+                .decision(auditCall(request.ticket, call), .held(rule: call.rule, channel: .elicitation)),
+                refusing: request.ticket)
+        else { return true }
         let result = desk.holdModern(call, now: now())
         log.info("asking the user to approve \(call.exposedName) through the client (input_required; \(call.rule))")
         answer(request.ticket, result: .object(result))
@@ -43,6 +51,10 @@ extension HubRouter {
         switch channel {
         case .elicitation, .unavailable:
             log.info("refused \(call.exposedName): it needs approval and no approval channel reaches a human")
+            auditRecord(
+                .decision(
+                    auditCall(request.ticket, call),
+                    .refused(rule: call.rule, reason: "no approval channel reaches a human")))
             answer(
                 request.ticket,
                 result: HeldCallText.noChannel(exposedName: call.exposedName, rule: call.rule, note: note))
@@ -50,6 +62,10 @@ extension HubRouter {
             log.info(
                 "refused \(call.exposedName): the approval prompt was not answered, and no other channel reaches a human"
             )
+            auditRecord(
+                .decision(
+                    auditCall(request.ticket, call),
+                    .refused(rule: call.rule, reason: "the approval prompt was not answered")))
             answer(request.ticket, result: HeldCallText.unanswered(call: call, note: note ?? ""))
         case .agent(let announced):
             if announced && desk.firstAgentFallback() {
@@ -58,11 +74,21 @@ extension HubRouter {
                         + "approval.fallback is \"agent\", so approval codes are shown to the model: "
                         + "this protects against accidents only")
             }
-            guard let held = holdInStore(request, call: call, withSessionCode: false) else { return }
+            guard
+                auditAdmit(
+                    .decision(auditCall(request.ticket, call), .held(rule: call.rule, channel: .codeToAgent)),
+                    refusing: request.ticket),
+                let held = holdInStore(request, call: call, withSessionCode: false)
+            else { return }
             log.info("held \(call.exposedName) for approval as \(held.id), code in the result (\(call.rule))")
             answer(request.ticket, result: HeldCallText.held(call: call, held: held, ttlSeconds: ttl, note: note))
         case .outOfBand(let argv):
-            guard let held = holdInStore(request, call: call, withSessionCode: true) else { return }
+            guard
+                auditAdmit(
+                    .decision(auditCall(request.ticket, call), .held(rule: call.rule, channel: .codeOutOfBand)),
+                    refusing: request.ticket),
+                let held = holdInStore(request, call: call, withSessionCode: true)
+            else { return }
             log.info("held \(call.exposedName) for approval as \(held.id), code sent out of band (\(call.rule))")
             var fullCallPath: String?
             if ApprovalSummary(call: call, callID: held.id).describeCall().cut {
@@ -102,6 +128,11 @@ extension HubRouter {
     // MARK: - Elicitation
 
     private func askThroughElicitation(_ request: ClientRequest, call: FrozenCall, timeoutSeconds: Int) {
+        guard
+            auditAdmit(
+                .decision(auditCall(request.ticket, call), .held(rule: call.rule, channel: .elicitation)),
+                refusing: request.ticket)
+        else { return }
         let (id, params) = desk.openPrompt(for: request, call: call)
         desk.setTimer(timers.start(after: Double(timeoutSeconds), .elicitation(id)), prompt: id)
         calls.park(request.ticket, .awaitingApproval)
@@ -114,6 +145,10 @@ extension HubRouter {
         timers.cancel(prompt.timer)
         switch outcome {
         case .error(let error):
+            auditRecord(
+                .approval(
+                    auditCall(prompt.request.ticket, prompt.call),
+                    AuditApproval(result: .unanswered, channel: .elicitation)))
             let note = "The client could not show the approval prompt (\(error.message))."
             holdWithCode(
                 prompt.request, call: prompt.call,
@@ -121,13 +156,25 @@ extension HubRouter {
         case .result(let result):
             switch ElicitationPrompt.read(result) {
             case .approved(let scope):
-                if let grant = desk.grant(scope, for: prompt.call, via: "elicitation", now: now()) {
+                let grant = desk.grant(scope, for: prompt.call, via: "elicitation", now: now())
+                if let grant {
                     log.info("grant \(grant.id): \(prompt.call.server)/\(prompt.call.tool) for \(grant.scope)")
                 }
+                let approval = AuditApproval(
+                    result: .approved, channel: .elicitation, scope: "\(scope)", grantID: grant?.id)
+                guard
+                    auditAdmit(
+                        .approval(auditCall(prompt.request.ticket, prompt.call), approval),
+                        refusing: prompt.request.ticket)
+                else { return }
                 log.info("the user approved \(prompt.call.exposedName); running it")
                 runApproved(prompt.call, answering: prompt.request, meta: prompt.call.meta)
             case .declined(let reason):
                 log.info("\(prompt.call.exposedName) was declined: \(reason)")
+                auditRecord(
+                    .approval(
+                        auditCall(prompt.request.ticket, prompt.call),
+                        AuditApproval(result: .denied, channel: .elicitation)))
                 answer(prompt.request.ticket, result: HeldCallText.declined(call: prompt.call, reason: reason))
             }
         }
@@ -136,6 +183,10 @@ extension HubRouter {
     func promptTimedOut(_ id: String) {
         guard let prompt = desk.closePrompt(id) else { return }
         let approval = approvalConfig(prompt.call)
+        auditRecord(
+            .approval(
+                auditCall(prompt.request.ticket, prompt.call), AuditApproval(result: .unanswered, channel: .elicitation)
+            ))
         notifyClient(
             .init(
                 method: "notifications/cancelled",
@@ -169,7 +220,11 @@ extension HubRouter {
             return
         }
         let (outcome, grant) = desk.confirm(confirm, now: now())
-        guard case .approved(let call, _) = outcome else {
+        if case .denied(let call) = outcome {
+            auditRecord(
+                .approval(auditCall(request.ticket, call), AuditApproval(result: .denied, channel: codeChannel(call))))
+        }
+        guard case .approved(let call, let scope) = outcome else {
             log.info("firewall_confirm: \(HeldCallText.describe(outcome))")
             answer(request.ticket, result: HeldCallText.confirmOutcome(outcome))
             return
@@ -177,11 +232,20 @@ extension HubRouter {
         // The scope is what the human's code grants (its session code), never an argument the model chose.
         if let grant { log.info("grant \(grant.id): \(call.server)/\(call.tool) for \(grant.scope)") }
         log.info("approved \(call.exposedName) with its code; running it")
+        let approval = AuditApproval(
+            result: .approved, channel: codeChannel(call), scope: "\(scope)", grantID: grant?.id)
+        guard auditAdmit(.approval(auditCall(request.ticket, call), approval), refusing: request.ticket) else { return }
         // The replay keeps the original call's `_meta`; a progress token of the confirm call wins,
         // because that is the request the client is now waiting on.
         var meta = call.meta ?? JSONObject()
         if let token = request.params?["_meta"]?["progressToken"] { meta["progressToken"] = token }
         runApproved(call, answering: request, meta: meta.isEmpty ? nil : meta)
+    }
+
+    /// How a held call's code reached the human: out of band when the server's approval has a notify
+    /// command, else in the result.
+    private func codeChannel(_ call: FrozenCall) -> AuditChannel {
+        approvalConfig(call).notify != nil ? .codeOutOfBand : .codeToAgent
     }
 
     /// Runs exactly the frozen call and answers `request` with the target's real result.

@@ -172,6 +172,7 @@ extension HubRouter {
     func cancelClientRequest(_ id: RequestID) {
         for cancelled in calls.cancel(clientID: id) {
             sessionEnded(cancelled.ticket)
+            auditCancelled(cancelled.ticket)
             switch cancelled.stage {
             case .atTarget(let index, let hubID):
                 timers.cancel(cancelled.call?.timer)
@@ -218,6 +219,11 @@ extension HubRouter {
         client.declare(pool.mergedCapabilities())
         var result = JSONObject()
         result["protocolVersion"] = .string(ProtocolVersion.negotiate(clientRequested: requested))
+        if audit != nil, let info = request.params?["clientInfo"] {
+            auditClient(
+                name: info["name"]?.stringValue ?? "", version: info["version"]?.stringValue,
+                protocolVersion: result["protocolVersion"]?.stringValue)
+        }
         result["capabilities"] = .object(client.declared)
         result["serverInfo"] = .object(HubVersion.serverInfo)
         result["instructions"] = .string(hubInstructions())

@@ -8,6 +8,7 @@ extension HubRouter {
     func answer(_ ticket: CallTable.Ticket, _ outcome: JSONRPCMessage.Response.Outcome) {
         guard let request = calls.close(ticket) else { return }
         sessionEnded(ticket)
+        auditAnswered(ticket, outcome)
         clientOut?.send(.response(ClientSession.answer(outcome, to: request)))
     }
 

@@ -38,6 +38,10 @@ extension HubRouter {
             log.error(
                 "reload (\(reason)): \(path) has \(count) problem\(count == 1 ? "" : "s"); the running config is kept")
             for error in problems.errors { log.error("\(error)") }
+            auditRecord(
+                .configReload(
+                    AuditConfigReload(
+                        path: path, applied: false, reason: "\(count) problem\(count == 1 ? "" : "s") in the file")))
             return
         case .success(let config):
             loaded = config
@@ -52,6 +56,12 @@ extension HubRouter {
         }
         apply(change, to: ConfigChange.applied(loaded, keeping: config))
         log.info("reload (\(reason)): \(change.summary)")
+        auditRecord(
+            .configReload(
+                AuditConfigReload(
+                    path: path, applied: true, reason: reason, added: change.added.map(\.name),
+                    removed: change.removed,
+                    changed: (change.relaunched + change.reconfigured).map(\.name))))
     }
 
     private func apply(_ change: ConfigChange, to new: HubConfig) {

@@ -156,6 +156,7 @@ extension HubRouter {
                 + "not restarting it again yet"
         case .startNow:
             log.server(target.name, "restarting")
+            auditRestart(target)
             startTarget(target)
             // A spawn failure fails the restart at once; the caller must then answer, not defer.
             if case .exited(let reason) = target.state { return reason }
@@ -175,6 +176,7 @@ extension HubRouter {
             return
         }
         log.server(target.name, "restarting")
+        auditRestart(target)
         startTarget(target)
     }
 
@@ -193,6 +195,7 @@ extension HubRouter {
 
     func timeOutCall(_ target: TargetSession, hubID: Int) {
         guard let call = calls.timedOut(target: target.index, id: hubID) else { return }
+        auditTimedOut(call.ticket)
         let seconds = target.config.timeouts.callSeconds
         target.notify(
             method: "notifications/cancelled",

@@ -41,6 +41,7 @@ extension HubRouter {
             guard case .call(let call)? = calls.answered(target: target.index, id: splice.hubID) else { return }
             timers.cancel(call.timer)
             sessionTargetAnswered(call.ticket, line: line)
+            auditAnswered(call.ticket, line: line)
             answer(call.ticket, splice: splice)
             return
         }

@@ -50,10 +50,18 @@ extension HubRouter {
         // The server's policy, then session policy (flows, limits, the guard), which only makes it stricter.
         let verdict = callVerdict(entry, decision: catalog.decide(entry, arguments: arguments))
         let meta = params["_meta"]?.objectValue
+        let record =
+            audit == nil
+            ? nil
+            : auditCall(
+                request.ticket, server: entry.server, tool: entry.tool, exposedName: entry.exposedName,
+                arguments: arguments, meta: meta)
         switch verdict {
-        case .allow:
+        case .allow(let rule):
+            if let record, !auditAdmit(.decision(record, .allowed(rule: rule)), refusing: request.ticket) { return }
             forwardCall(request, to: target, entry: entry, arguments: arguments, meta: meta, line: line)
         case .deny(let rule, let flow):
+            if let record { auditRecord(.decision(record, .denied(rule: rule))) }
             answer(
                 request.ticket,
                 result: flow.map { sessionDenied(entry.exposedName, $0) }
@@ -65,6 +73,13 @@ extension HubRouter {
             {
                 log.info(
                     "call \(entry.exposedName) → allow by grant \(grant.id) (\(grant.scope), given via \(grant.via))")
+                if let record,
+                    !auditAdmit(
+                        .decision(record, .granted(rule: rule, grantID: grant.id, scope: "\(grant.scope)")),
+                        refusing: request.ticket)
+                {
+                    return
+                }
                 forwardCall(request, to: target, entry: entry, arguments: arguments, meta: meta, line: line)
                 return
             }
@@ -85,6 +100,13 @@ extension HubRouter {
     ) {
         let params = Self.toolCallParams(request.params, tool: entry.tool, arguments: arguments, meta: meta)
         sessionForwarded(request.ticket, entry: entry)
+        if audit != nil {
+            auditForwarded(
+                request.ticket,
+                auditCall(
+                    request.ticket, server: entry.server, tool: entry.tool, exposedName: entry.exposedName,
+                    arguments: arguments, meta: meta))
+        }
         forward(
             request, method: "tools/call", params: params, to: target, label: entry.exposedName,
             splice: line.map { ($0, entry.tool) })

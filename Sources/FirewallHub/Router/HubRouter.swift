@@ -33,6 +33,9 @@ final class HubRouter {
     var timers: Timers
     var lifecycle = HubLifecycle()
     var clientOut: PeerOutput?
+    /// The audit trail (`serve` with `audit`), and the forwarded calls it owes an outcome record.
+    var audit: AuditTrail?
+    let auditCalls = AuditCalls()
     /// Whether hub.json changed on disk (`serve` reloads it).
     var configWatch = ConfigWatch(loaded: nil)
     /// `serve` on a hub.json watches and reloads it; single-target mode (a firewall_config.json) does not.

@@ -119,10 +119,10 @@ struct LiveReloadTests {
         #expect(still["structuredContent"]?["echo"]?["n"] == 4, "\(still)")
     }
 
-    @Test func savingTheFileIsEnoughWithoutASignal() async throws {
+    @Test func withWatchSavingTheFileIsEnoughWithoutASignal() async throws {
         let fixture = try HubFixture.fixtures([("a", [])])
         defer { fixture.remove() }
-        let hub = try fixture.launchHub()
+        let hub = try fixture.launchHub(arguments: ["serve", "--config", fixture.configURL.path, "--watch"])
         defer { hub.terminate() }
         try await hub.initializeAndWaitForTargets()
         try fixture.setServerKey("a", "policy", ["default": "allow", "deny": ["echo"]])
@@ -150,5 +150,77 @@ struct LiveReloadTests {
         #expect(confirmed.isToolError, "\(confirmed)")
         #expect(confirmed["structuredContent"]?["echo"] == nil, "\(confirmed)")
         try await hub.waitForStderr(containing: "but the policy now denies it")
+    }
+
+    @Test func withoutWatchASavedFileWaitsForTheSignal() async throws {
+        // An agent with a file-write tool must not loosen its own policy by saving hub.json.
+        let fixture = try HubFixture.fixtures([("a", [])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        try fixture.setServerKey("a", "policy", ["default": "allow", "deny": ["echo"]])
+        try await Task.sleep(for: .seconds(3))  // several looks of a watch, were one running
+        let still = try await echo(hub, "a.echo", 7)
+        #expect(!still.isToolError, "\(still)")
+        #expect(!hub.stderrText.contains("reload"))
+    }
+
+    @Test func aHeldCallDoesNotRunOnAServerStartedAgainWithOtherSettings() async throws {
+        let fixture = try HubFixture(
+            servers: [("a", "fixture-server", ["--name", "a"], ["default": "allow", "approve": ["echo"]])],
+            extra: ["approval": ["code_delivery": "agent"]])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        let held = try await echo(hub, "a.echo", 8)
+        let code = try #require(approvalCode(in: held.firstText ?? ""), "\(held)")
+        try fixture.setServerKey("a", "args", ["--name", "a", "--stderr-noise"])
+        hub.sendSignal(SIGHUP)
+        try await hub.waitForStderr(containing: "reload (SIGHUP): restarting a", timeout: .seconds(30))
+        try await hub.waitForStderr(containing: "[a] ready", timeout: .seconds(60))
+        let confirmed = try await hub.call(
+            "tools/call", params: ["name": "firewall_confirm", "arguments": ["otp": .string(code)]])
+        #expect(confirmed.isToolError, "\(confirmed)")
+        #expect(confirmed["structuredContent"]?["echo"] == nil, "\(confirmed)")
+    }
+
+    @Test func aFIFOInPlaceOfHubJSONIsRefusedWithoutStallingTheRouter() async throws {
+        let fixture = try HubFixture.fixtures([("a", [])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        try await hub.initializeAndWaitForTargets()
+        try FileManager.default.removeItem(at: fixture.configURL)
+        #expect(mkfifo(fixture.configURL.path, 0o600) == 0)
+        hub.sendSignal(SIGHUP)
+        try await hub.waitForStderr(
+            containing: "is not a regular file; the running config is kept", timeout: .seconds(30))
+        #expect(try await hub.call("ping") == [:])
+        let still = try await echo(hub, "a.echo", 9)
+        #expect(still["structuredContent"]?["echo"]?["n"] == 9, "\(still)")
+    }
+
+    @Test func aSignalDuringStartUpDoesNotEndTheSession() async throws {
+        let fixture = try HubFixture.fixtures([("a", [])])
+        defer { fixture.remove() }
+        let hub = try fixture.launchHub()
+        defer { hub.terminate() }
+        // As soon as the hub's own code runs (it ignores SIGHUP first thing), before it has read its
+        // config or started a server.
+        var ignoring = false
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !ignoring && ContinuousClock.now < deadline {
+            let status = (try? String(contentsOfFile: "/proc/\(hub.pid)/status", encoding: .utf8)) ?? ""
+            let mask = status.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }
+                .flatMap { UInt64($0.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16) }
+            ignoring = (mask ?? 0) & 1 != 0
+            if !ignoring { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(ignoring)
+        hub.sendSignal(SIGHUP)
+        try await hub.initializeAndWaitForTargets()
+        #expect(try await hub.call("ping") == [:])
     }
 }

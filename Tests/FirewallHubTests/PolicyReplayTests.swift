@@ -46,7 +46,7 @@ struct PolicyReplayTests {
         #expect(replay.skipped.count == 2 && replay.ignored == 1)
         #expect(replay.report.contains("payments.delete_customer  approve -> deny  now: "))
         #expect(
-            replay.report.hasSuffix(
+            replay.report.contains(
                 "replay: 4 recorded decisions, 2 would change (1 stricter, 1 looser), 2 not replayed, "
                     + "1 pin hold not compared\n"))
     }
@@ -55,5 +55,17 @@ struct PolicyReplayTests {
         var replay = PolicyReplay(config: try config(#"{"default": "deny", "allow": ["refund"]}"#))
         replay.replay(record("refund", "approve", ["card": "[redacted]"]))
         #expect(replay.changed.first?.notes == ["arguments partly redacted in the record"])
+    }
+
+    @Test func recordedTextIsShownAsDataNeverAsTerminalControlOrANewLine() throws {
+        var replay = PolicyReplay(config: try config(#"{"default": "deny"}"#))
+        var record = record("refund", "allow")
+        record["name"] = "x\u{1B}]0;pwned\u{07}\nreplay: 0 recorded decisions"
+        replay.replay(record)
+        replay.skipUnreadable()
+        #expect(!replay.report.contains("\u{1B}"))
+        #expect(replay.report.contains("x\\u{1b}]0;pwned\\u{7}\\nreplay: 0 recorded decisions  allow -> deny"))
+        #expect(replay.report.contains("1 line not a record"))
+        #expect(replay.isInconclusive)
     }
 }

@@ -66,6 +66,17 @@ final class ApprovalDesk {
         return (outcome, grants.grant(scope, for: call, via: "session code (firewall_confirm)", now: now))
     }
 
+    /// A reload removed `server` or started it with other settings: its grants and held calls go (an
+    /// approval was given for the process it named), and its open prompts are returned, closed, for the
+    /// caller to answer.
+    func forget(server: String) -> [Prompt] {
+        grants.revoke(server: server)
+        for id in store.pendingIDs where store.pendingCall(id: id)?.server == server { store.cancel(callID: id) }
+        let closing = prompts.values.filter { $0.call.server == server }.sorted { $0.id < $1.id }
+        for prompt in closing { prompts[prompt.id] = nil }
+        return closing
+    }
+
     /// True the first time the agent fallback shows a code to the model (to warn once).
     func firstAgentFallback() -> Bool {
         defer { announcedAgentFallback = true }

@@ -63,6 +63,12 @@ struct GrantStore: Sendable {
 
     /// Records a grant for `call`; `.once` records nothing and returns nil.
     @discardableResult
+    /// Forgets every grant for `server` (a reload removed it or started it with other settings: what a
+    /// human trusted was that process).
+    mutating func revoke(server: String) {
+        grants.removeAll { $0.server == server }
+    }
+
     mutating func grant(_ scope: GrantScope, for call: FrozenCall, via: String, now: Double) -> Grant? {
         let expiresAt: Double?
         switch scope {

@@ -18,6 +18,8 @@ final class AuditLineReader {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var position = 0
+    /// Bytes from `position` up to here hold no newline (a long line is scanned once, not per chunk).
+    private var scanned = 0
     private var atEnd = false
     private var lineNumber = 0
     static let chunkBytes = 1 << 20
@@ -36,9 +38,10 @@ final class AuditLineReader {
     /// The next line, nil at the end of the file.
     func next() -> Result<Line?, FileIO.Errno> {
         while true {
-            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+            if let newline = buffer[max(position, scanned)...].firstIndex(of: 0x0A) {
                 let line = Array(buffer[position..<newline])
                 position = newline + 1
+                scanned = position
                 lineNumber += 1
                 return .success(Line(number: lineNumber, bytes: line, terminated: true))
             }
@@ -49,6 +52,7 @@ final class AuditLineReader {
                 lineNumber += 1
                 return .success(Line(number: lineNumber, bytes: rest, terminated: false))
             }
+            scanned = buffer.count - position
             buffer.removeSubrange(..<position)
             position = 0
             switch FileIO.nextBytes(of: fd, count: Self.chunkBytes) {

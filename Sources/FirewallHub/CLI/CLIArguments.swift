@@ -25,6 +25,8 @@ struct CommonOptions: Equatable {
     var name: String?
     /// `serve --audit PATH`: the audit trail file, over hub.json's `audit.path`.
     var auditPath: String?
+    /// `serve --watch`: reload hub.json when the file changes, not only on SIGHUP.
+    var watchConfig = false
 }
 
 /// A command line we cannot run, with the message to show and the exit status.
@@ -85,16 +87,22 @@ enum CLIParser {
             var help = false
             var targetOptions = CommonOptions()
             var auditPath: String?
+            var watch = false
             try parseOptions(rest, command: "serve", common: &common, help: &help) {
                 (option: String, value: () throws(CLIError) -> String) throws(CLIError) -> Bool in
                 if option == "--audit" {
                     auditPath = try value()
                     return true
                 }
+                if option == "--watch" {
+                    watch = true
+                    return true
+                }
                 return try parseTargetOption(option, value, into: &targetOptions)
             }
             try merge(targetOptions, into: &common)
             common.auditPath = auditPath
+            common.watchConfig = watch
             return help ? .help(topic: "serve") : .serve(common)
         case "tools":
             var common = CommonOptions()

@@ -59,7 +59,7 @@ enum CheckCommand {
             switch replay(options.replay, config: config) {
             case .success(let replay):
                 out += "\n" + replay.report
-                replayChanged = !replay.changed.isEmpty
+                replayChanged = !replay.changed.isEmpty || replay.isInconclusive
             case .failure(let unreadable):
                 out += "error: \(unreadable)\n"
                 return HubCommandLine.ExitCode.ioError
@@ -75,25 +75,32 @@ enum CheckCommand {
     /// An audit file `--replay` could not read.
     struct UnreadableAudit: Error, CustomStringConvertible {
         var path: String
-        var error: FileIO.Errno
-        var description: String { "\(path): cannot read the audit file: \(error)" }
+        var why: String
+        var description: String { "\(path): cannot read the audit file: \(why)" }
     }
 
     /// `--replay`: every record of `paths`, in order, through `PolicyReplay`.
     private static func replay(_ paths: [String], config: HubConfig) -> Result<PolicyReplay, UnreadableAudit> {
         var replay = PolicyReplay(config: config)
         for path in paths.map(LocalPath.absolute) {
+            if LocalFile.kind(at: path) == .file, !LocalFile.isRegularFile(path) {
+                return .failure(UnreadableAudit(path: path, why: "not a regular file"))
+            }
             let reader: AuditLineReader
             switch AuditLineReader.open(path) {
             case .success(let opened): reader = opened
-            case .failure(let error): return .failure(UnreadableAudit(path: path, error: error))
+            case .failure(let error): return .failure(UnreadableAudit(path: path, why: "\(error)"))
             }
             while true {
                 switch reader.next() {
-                case .failure(let error): return .failure(UnreadableAudit(path: path, error: error))
+                case .failure(let error): return .failure(UnreadableAudit(path: path, why: "\(error)"))
                 case .success(nil): break
                 case .success(let line?):
-                    if let record = (try? JSONParser.parse(line.bytes))?.objectValue { replay.replay(record) }
+                    if let record = (try? JSONParser.parse(line.bytes))?.objectValue {
+                        replay.replay(record)
+                    } else {
+                        replay.skipUnreadable()
+                    }
                     continue
                 }
                 break

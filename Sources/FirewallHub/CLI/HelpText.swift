@@ -15,7 +15,7 @@ enum HelpText {
         mcp-firewall-hub \(HubVersion.version) — one stdio MCP server in front of many, with a policy firewall.
 
         USAGE:
-          mcp-firewall-hub serve [--config PATH] [--audit PATH] [--verbose]
+          mcp-firewall-hub serve [--config PATH] [--audit PATH] [--watch] [--verbose]
           mcp-firewall-hub tools [--config PATH] [--json] [--client NAME]
           mcp-firewall-hub audit verify|tail|show [FILE...]
           mcp-firewall-hub pins list|diff|accept|forget [SERVER[.TOOL]]
@@ -59,15 +59,17 @@ enum HelpText {
         """
 
     static let serve = """
-        USAGE: mcp-firewall-hub serve [--config PATH] [--audit PATH] [--verbose]
+        USAGE: mcp-firewall-hub serve [--config PATH] [--audit PATH] [--watch] [--verbose]
 
         Runs the MCP server on stdin/stdout. Spawns every server in hub.json, merges their tools as
         <server>.<tool> (or <server>__<tool> for clients that reject dots), and applies each server's policy.
-        stdout carries only MCP messages; logs go to stderr.
+        stdout carries only MCP messages; logs go to stderr. SIGHUP reloads hub.json (an invalid file keeps
+        the running config); SIGTERM, SIGINT or the end of stdin stop it.
 
         OPTIONS:
           -c, --config PATH   hub.json to use
           --audit PATH        append the audit trail to PATH (over hub.json's audit.path)
+          --watch             also reload hub.json when it is saved (only where no agent can write it)
           -v, --verbose       debug logs on stderr
           -h, --help          this help
         """

@@ -1,6 +1,12 @@
 import CShim
 import MCPWire
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The executable's entry point: parse, run, map errors to exit statuses. Messages are rendered
 /// here, once, at the edge.
 public enum HubCommandLine {
@@ -16,8 +22,11 @@ public enum HubCommandLine {
 
     /// Process-wide set-up the executable does first: a write to a closed pipe must fail with EPIPE,
     /// not kill the hub.
-    public static func prepareProcess() {
+    public static func prepareProcess(arguments: [String] = []) {
         UnixSignals.installNoOpSIGPIPEHandler()
+        // `serve` reloads hub.json on SIGHUP once its router listens; until then a SIGHUP must not end
+        // the session (the default action), so it is ignored from the first instruction of ours.
+        if arguments.first == "serve" { _ = signal(SIGHUP, SIG_IGN) }
         cshim_keep_large_blocks()
     }
 
@@ -55,7 +64,8 @@ public enum HubCommandLine {
             guard var config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
             ServeAudit.apply(auditPath: options.auditPath, to: &config)
             guard case .success(let trail) = ServeAudit.start(config: config, log: log) else { return ExitCode.ioError }
-            let status = await ServeCommand.run(config: config, environment: environment, log: log, audit: trail)
+            let status = await ServeCommand.run(
+                config: config, environment: environment, log: log, watchesConfig: options.watchConfig, audit: trail)
             ServeAudit.end(trail, log: log)
             return status
         case .tools(let options, let json, let clientName):

@@ -10,12 +10,13 @@ import Dispatch
 enum ServeCommand {
     static func run(
         config: HubConfig, environment: [String: String], log: HubLog, policies: [String: any ToolPolicy]? = nil,
-        reloadsConfig: Bool = true, audit: AuditTrail? = nil
+        reloadsConfig: Bool = true, watchesConfig: Bool = false, audit: AuditTrail? = nil
     ) async -> Int32 {
         let output = FDWriter(fd: 1, closeOnFinish: false, batchable: true)
         let router = HubRouter(
             config: config, environment: environment, log: log, mode: .serve, policies: policies)
         router.reloadsConfig = reloadsConfig
+        router.watchesConfig = reloadsConfig && watchesConfig
         router.audit = audit
         let sink = router.sink
         // SIGTERM/SIGINT end the session gracefully; SIGHUP reloads hub.json. Children reset every signal to its default

@@ -43,6 +43,13 @@ enum LocalFile {
             seconds: Int(time.tv_sec), nanoseconds: Int(time.tv_nsec))
     }
 
+    /// Whether `path` is a regular file (following symlinks): reading one never blocks, unlike a FIFO
+    /// or a device.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Whether this process may read `path` (`access(R_OK)`).
     static func isReadable(_ path: String) -> Bool {
         access(path, R_OK) == 0

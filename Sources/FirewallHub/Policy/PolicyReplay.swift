@@ -21,6 +21,11 @@ struct PolicyReplay {
     private(set) var skipped: [Row] = []
     /// Records that were not per-call policy decisions (pin holds), not compared.
     private(set) var ignored = 0
+    /// Lines that were not JSON objects (a torn write, or not an audit file).
+    private(set) var unreadable = 0
+
+    /// A line that is not a record.
+    mutating func skipUnreadable() { unreadable += 1 }
 
     let config: HubConfig
 
@@ -71,6 +76,9 @@ struct PolicyReplay {
         changed.append(row)
     }
 
+    /// Whether the replay could not vouch for the file: lines that were not records, or no decision.
+    var isInconclusive: Bool { unreadable > 0 || replayed == 0 }
+
     static func containsRedaction(_ value: JSONValue) -> Bool {
         switch value {
         case .string(let text): return text == AuditRedactor.marker
@@ -80,24 +88,48 @@ struct PolicyReplay {
         }
     }
 
+    /// A recorded text as one visible line: the record is data, and must not move the cursor, add a
+    /// line to the report or hide what it says.
+    private static func shown(_ text: String) -> String {
+        VisibleText.of(text).replacingLineBreaks()
+    }
+
     /// The report: one line per change and per skipped record, then the sums.
     var report: String {
         var text = ""
         for row in changed {
             guard let now = row.now else { continue }
-            text += "\(row.time)  \(row.name)  \(row.was.rawValue) -> \(now.action.rawValue)  now: \(now.rule)"
-            text += "  was: \(row.wasRule)"
+            text += "\(Self.shown(row.time))  \(Self.shown(row.name))  \(row.was.rawValue) -> \(now.action.rawValue)"
+            text += "  now: \(Self.shown(now.rule))  was: \(Self.shown(row.wasRule))"
             if !row.notes.isEmpty { text += "  (" + row.notes.joined(separator: "; ") + ")" }
             text += "\n"
         }
         for row in skipped {
-            text += "\(row.time)  \(row.name)  not replayed: \(row.skipped ?? "")\n"
+            text += "\(Self.shown(row.time))  \(Self.shown(row.name))  not replayed: \(Self.shown(row.skipped ?? ""))\n"
         }
         let count = changed.count
         text += "replay: \(replayed) recorded decision\(replayed == 1 ? "" : "s"), "
         text += "\(count) would change (\(stricter) stricter, \(looser) looser)"
         if !skipped.isEmpty { text += ", \(skipped.count) not replayed" }
         if ignored > 0 { text += ", \(ignored) pin hold\(ignored == 1 ? "" : "s") not compared" }
+        if unreadable > 0 { text += ", \(unreadable) line\(unreadable == 1 ? "" : "s") not a record" }
+        text += "\n(records are taken as written: `mcp-firewall-hub audit verify` checks that none was altered)"
         return text + "\n"
+    }
+}
+
+extension String {
+    /// Line breaks and tabs written as `\n`, `\r`, `\t`.
+    fileprivate func replacingLineBreaks() -> String {
+        var out = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

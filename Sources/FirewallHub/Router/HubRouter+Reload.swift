@@ -13,7 +13,7 @@
 extension HubRouter {
     /// Starts watching hub.json (`serve` only).
     func startConfigWatch() {
-        guard reloadsConfig else { return }
+        guard watchesConfig else { return }
         configWatch = ConfigWatch(loaded: LocalFile.stamp(at: config.filePath))
         _ = timers.start(after: ConfigWatch.interval, .configWatch)
     }
@@ -31,6 +31,11 @@ extension HubRouter {
         // The stamp before the read: a write during the read is seen by the next look, and read again.
         configWatch.reloaded(LocalFile.stamp(at: config.filePath))
         let path = config.filePath
+        // The router reads it on its own thread: a FIFO or a device in its place would stall every call.
+        if LocalFile.kind(at: path) == .file, !LocalFile.isRegularFile(path) {
+            log.error("reload (\(reason)): \(path) is not a regular file; the running config is kept")
+            return
+        }
         let loaded: HubConfig
         switch ConfigLoader.loadAll(path: path, environment: environment) {
         case .failure(let problems):
@@ -100,6 +105,18 @@ extension HubRouter {
         timers.cancel(target.restarts.timer)
         target.restarts.timer = nil
         failDeferredCalls(for: target, because: "server \"\(target.name)\" was \(reason)")
+        // What a human approved was this process: grants, held calls and open prompts for it end here.
+        for prompt in desk.forget(server: target.name) {
+            timers.cancel(prompt.timer)
+            notifyClient(
+                .init(
+                    method: "notifications/cancelled",
+                    params: ["requestId": .string(prompt.id), "reason": "the server was changed in hub.json"]))
+            answer(
+                prompt.request.ticket,
+                result: HeldCallText.confirmError(
+                    "\(prompt.call.exposedName) was not run: server \"\(target.name)\" was \(reason) while it waited"))
+        }
         log.server(target.name, "stopping: \(reason)")
         stopRemovedTargetIfIdle(target)
     }

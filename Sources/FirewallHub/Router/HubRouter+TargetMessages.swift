@@ -100,6 +100,8 @@ extension HubRouter {
     }
 
     private func handleTargetNotification(_ target: TargetSession, _ notification: JSONRPCMessage.Notification) {
+        // A server a reload removed only finishes its calls: their progress passes, nothing else.
+        if target.isRemoved, notification.method != "notifications/progress" { return }
         switch notification.method {
         case "notifications/tools/list_changed": relist(target, [.tools])
         case "notifications/prompts/list_changed": relist(target, [.prompts])
@@ -150,6 +152,13 @@ extension HubRouter {
     /// `ping` is answered here; `elicitation/create`, `sampling/createMessage` and `roots/list` go to the
     /// client under a hub id when it declared the capability; anything else gets -32601.
     private func handleTargetRequest(_ target: TargetSession, _ request: JSONRPCMessage.Request) {
+        // A server a reload removed gets no new way to the user while its last calls finish.
+        if target.isRemoved, request.method != "ping" {
+            target.respond(
+                .error(request.id, JSONRPCError(code: -32603, message: "this server was removed from the hub's config"))
+            )
+            return
+        }
         let capability: String
         switch request.method {
         case "ping":

@@ -40,6 +40,8 @@ final class HubRouter {
     var configWatch = ConfigWatch(loaded: nil)
     /// `serve` on a hub.json watches and reloads it; single-target mode (a firewall_config.json) does not.
     var reloadsConfig = false
+    /// `serve --watch`: a saved hub.json is reloaded without a signal (off by default: see README).
+    var watchesConfig = false
 
     // The owners of the hub's state (see ARCHITECTURE.md). Classes, so that asking one a question
     // never copies its tables.

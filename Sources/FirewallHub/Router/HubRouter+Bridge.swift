@@ -12,6 +12,21 @@ extension HubRouter {
     ) {
         guard calls[call.ticket] != nil else { return }  // cancelled: never answered
         let clientEra = call.clientEra
+        if target.era == .legacy, clientEra == .modern, case .result(let value) = outcome,
+            ModernResult.resultType(of: value) == ModernResult.resultTypeInputRequired
+        {
+            // A legacy-era session has no input_required (MRTR): such a result would reach the modern
+            // client unattributed, free to copy the hub's own approval prompt. It is refused instead.
+            log.server(
+                target.name,
+                "answered \(call.label) with a 2026-07-28 input_required result in a legacy session; refused")
+            answer(
+                call.ticket,
+                error: .internalError(
+                    "\(call.label): server \"\(target.name)\" answered with an input_required result, which its "
+                        + "protocol (a legacy session) does not have; the hub does not pass it on"))
+            return
+        }
         guard target.era == .modern, case .result(let value) = outcome else {
             if let line,
                 let splice = FastPath.answer(

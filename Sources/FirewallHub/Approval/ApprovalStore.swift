@@ -212,6 +212,37 @@ struct ApprovalStore: Sendable {
         }
     }
 
+    /// Discards every waiting call one of whose live codes appears in `texts` (as `settings.digits`
+    /// consecutive digits); returns their ids. For text going to a target: a live approval code must
+    /// never reach one, and a code that was shown to someone else is spent.
+    mutating func burnCodes(in texts: [String]) -> [String] {
+        var digests: [[UInt8]] = []
+        for text in texts {
+            var run: [UInt8] = []
+            for byte in text.utf8 + [0] {
+                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    run.append(byte)
+                    continue
+                }
+                if run.count >= settings.digits, run.count <= 64 {
+                    for start in 0...(run.count - settings.digits) {
+                        digests.append(SHA256.hash(Array(run[start..<(start + settings.digits)])))
+                    }
+                }
+                run = []
+            }
+        }
+        guard !digests.isEmpty else { return [] }
+        let hits = pending.filter { entry in
+            digests.contains { digest in entry.digests.contains { ConstantTime.equals($0, digest) } }
+        }
+        for entry in hits {
+            pending.removeAll { $0.id == entry.id }
+            retire(entry, didExpire: false)
+        }
+        return hits.map(\.id)
+    }
+
     // MARK: - Codes
 
     /// The code's bytes when it is exactly `settings.digits` ASCII digits after trimming whitespace.

@@ -104,6 +104,16 @@ extension HubRouter {
         _ request: ClientRequest, method: String, params: JSONObject, to target: TargetSession, label: String,
         splice: (line: [UInt8], name: String)? = nil
     ) {
+        guard target.inputBacklog <= TargetSession.maxInputBacklog else {  // it does not read: nothing piles up
+            answer(
+                request.ticket,
+                error: JSONRPCError(
+                    code: JSONRPCError.targetUnavailableCode,
+                    message:
+                        "\(label): server \"\(target.name)\" is not reading its input (\(target.inputBacklog) bytes waiting)"
+                ))
+            return
+        }
         var params = params
         if target.era == .legacy {
             // The client's envelope (and MRTR fields) are for the hub; a legacy target gets a legacy request.

@@ -193,14 +193,8 @@ extension HubRouter {
         let target = pool[index]
         guard target.generation == generation else { return true }  // restarted: nobody to tell
         var outcome = response.outcome
-        if case .result(let result) = outcome, case let burned = desk.burnCodes(in: result), !burned.isEmpty {
-            // A hub approval code typed into a server's own form: the server never gets it, and it is spent.
-            log.warning(
-                "the client's answer to a request of server \"\(target.name)\" held a live approval code; not "
-                    + "forwarded, and the held call(s) \(burned.joined(separator: ", ")) are discarded")
-            target.respond(
-                JSONRPCMessage.Response(
-                    id: targetID, outcome: .error(.invalidParams("the client's answer was withheld by the firewall"))))
+        if case .result(let result) = outcome, withholdsApprovalCode(result, toward: target) {
+            target.respond(JSONRPCMessage.Response(id: targetID, outcome: .error(Self.withheldAnswer)))
             return true
         }
         if case .result(let result) = outcome,

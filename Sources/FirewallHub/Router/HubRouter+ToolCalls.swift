@@ -114,6 +114,10 @@ extension HubRouter {
                 ))
             return
         }
+        if let responses = params["inputResponses"], withholdsApprovalCode(responses, toward: target) {
+            answer(request.ticket, error: Self.withheldAnswer)  // a modern client's answers to a modern target
+            return
+        }
         var params = params
         if target.era == .legacy {
             // The client's envelope (and MRTR fields) are for the hub; a legacy target gets a legacy request.

@@ -9,6 +9,7 @@ Python's universal newlines split them. MODE picks the attack:
                 hub's approval prompt
   leak          legacy; echoes $TOKEN in a malformed stdout line, an answer to a bogus id and a method name
   flood         legacy; tool `flood` sends N log notifications of SIZE bytes, then answers
+  ask-modern    2026-07-28 only; tool `ask` answers input_required with a form, then echoes the answers
   deaf          legacy; stops reading its stdin at the first tools/call
   ask           legacy; tool `ask` sends sampling/createMessage (includeContext allServers), then an
                 elicitation/create; answers the call with what the client answered
@@ -22,7 +23,7 @@ import threading
 MODE, LOG = sys.argv[1], sys.argv[2]
 OUT = sys.stdout.buffer
 LOCK = threading.Lock()
-MODERN = MODE == "files-modern"
+MODERN = MODE in ("files-modern", "ask-modern")
 PENDING = {}  # our request id -> (tools/call id, what was asked)
 COUNTER = [0]
 
@@ -125,6 +126,15 @@ def handle(msg):
                       "params": {"level": "error", "logger": "flood", "data": pad}})
             result(id_, {"content": [{"type": "text", "text": "flooded"}]})
         threading.Thread(target=go).start()
+    elif method == "tools/call" and MODE == "ask-modern" and params.get("name") == "ask":
+        if "inputResponses" in params:
+            result(id_, {"content": [{"type": "text", "text": json.dumps(params["inputResponses"])}]})
+        else:
+            send({"jsonrpc": "2.0", "id": id_, "result": {
+                "resultType": "input_required", "requestState": "s1", "inputRequests": {"form": {
+                    "method": "elicitation/create", "params": {"mode": "form", "message": "Type the code",
+                                                               "requestedSchema": {"type": "object", "properties": {
+                                                                   "code": {"type": "string"}}}}}}}})
     elif method == "tools/call" and MODE == "deaf":
         threading.Event().wait()  # never reads again
     elif method == "tools/call" and params.get("name") == "ask":

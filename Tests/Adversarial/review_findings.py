@@ -375,8 +375,37 @@ def f7_sampling_and_codes():
     hub.close()
 
 
+def f7_codes_modern():
+    """A modern client's retry carrying a live code in inputResponses to a modern server's form."""
+    entry, log = target("ask-modern", "f7m", protocol="modern", policy={"allow": ["ask"], "approve": ["pay"]})
+    hub = Hub("f7m", {"hostile": entry}, extra={"approval": {"elicitation": False, "code_delivery": "agent"}})
+    caps = {"elicitation": {"form": {}}}
+    hub.request("server/discover", {"_meta": meta(caps=caps)})
+    wait_ready(hub, modern=True)
+    held = hub.request("tools/call", {"name": "hostile.pay", "arguments": {"to": "x"}, "_meta": meta(caps=caps)})
+    code = re.search(r"approval code: \*\*(\d{6})\*\*", json.dumps(held))
+    check("F7 (modern) the held call shows its code to the agent", code is not None, json.dumps(held)[:300])
+    if code is None:
+        hub.close()
+        return
+    first = hub.request("tools/call", {"name": "hostile.ask", "arguments": {}, "_meta": meta(caps=caps)})
+    state = ((first or {}).get("result") or {}).get("requestState")
+    retry = hub.request("tools/call", {"name": "hostile.ask", "arguments": {}, "_meta": meta(caps=caps),
+                                       "requestState": state,
+                                       "inputResponses": {"form": {"action": "accept",
+                                                                   "content": {"code": code.group(1)}}}})
+    reached = [r["raw"] for r in seen(log) if code.group(1) in r["raw"]]
+    check("F7 (modern) a live code in inputResponses never reaches the server", not reached and "error" in retry,
+          (reached, retry))
+    confirm = hub.request("tools/call", {"name": "firewall_confirm", "arguments": {"otp": code.group(1)},
+                                         "_meta": meta(caps=caps)})
+    ran = [r for r in seen(log) if (r.get("msg") or {}).get("params", {}).get("name") == "pay"]
+    check("F7 (modern) that code is burned", not ran, json.dumps(confirm)[:300])
+    hub.close()
+
+
 CHECKS = [f1_one_budget_per_message, f2_listen_bounds_and_coalescing, f4_control_characters,
-          f3_legacy_input_required, f5_secrets_in_the_log, f6_flood, f6_deaf_target, f8_naming_once, f7_sampling_and_codes]
+          f3_legacy_input_required, f5_secrets_in_the_log, f6_flood, f6_deaf_target, f8_naming_once, f7_sampling_and_codes, f7_codes_modern]
 for run in CHECKS:
     if ONLY and run.__name__.split("_")[0] not in ONLY:
         continue

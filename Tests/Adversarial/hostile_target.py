@@ -4,7 +4,8 @@ Every line it reads is appended to LOG as JSON ({"raw": …, "msg": parsed-or-nu
 Python's universal newlines split them. MODE picks the attack:
   templates     legacy; 100 resource templates that make matching a URI as costly as the hub allows
   files         legacy; file:///etc/passwd and a file:///{+path} template (the config denies file:///etc/*)
-  files-modern  2026-07-28 only; a file:///{+path} template; answers subscriptions/listen
+  files-modern  2026-07-28 only; a file:///{+path} template; acknowledges subscriptions/listen, except a
+                stream naming a file:///x/ URI (so the hub must coalesce what follows)
   fake-ir       legacy; answers tools/call and prompts/get with a 2026-07-28 input_required copying the
                 hub's approval prompt
   leak          legacy; echoes $TOKEN in a malformed stdout line, an answer to a bogus id and a method name
@@ -144,6 +145,8 @@ def handle(msg):
     elif method == "resources/read":
         result(id_, {"contents": [{"uri": params["uri"], "text": "content"}]})
     elif method == "subscriptions/listen":
+        if any(u.startswith("file:///x/") for u in params.get("notifications", {}).get("resourceSubscriptions", [])):
+            return  # never acknowledged: the hub has one opening in flight from now on
         send({"jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
               "params": {"notifications": params.get("notifications", {}),
                          "_meta": {"io.modelcontextprotocol/subscriptionId": id_}}})

@@ -215,18 +215,24 @@ struct ApprovalStore: Sendable {
     /// Discards every waiting call one of whose live codes appears in `texts` (as `settings.digits`
     /// consecutive digits); returns their ids. For text going to a target: a live approval code must
     /// never reach one, and a code that was shown to someone else is spent.
+    /// At most this many digit windows are hashed per answer (a few milliseconds), whatever its size.
+    static let maxBurnWindows = 20_000
+
     mutating func burnCodes(in texts: [String]) -> [String] {
-        var digests: [[UInt8]] = []
-        for text in texts {
+        guard !pending.isEmpty else { return [] }
+        var digests: Set<[UInt8]> = []
+        var windows = 0
+        for text in texts where windows < Self.maxBurnWindows {
             var run: [UInt8] = []
-            for byte in text.utf8 + [0] {
+            for byte in text.utf8 + [0] where windows < Self.maxBurnWindows {
                 if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                     run.append(byte)
                     continue
                 }
-                if run.count >= settings.digits, run.count <= 64 {
-                    for start in 0...(run.count - settings.digits) {
-                        digests.append(SHA256.hash(Array(run[start..<(start + settings.digits)])))
+                if run.count >= settings.digits {
+                    for start in 0...(run.count - settings.digits) where windows < Self.maxBurnWindows {
+                        digests.insert(SHA256.hash(Array(run[start..<(start + settings.digits)])))
+                        windows += 1
                     }
                 }
                 run = []

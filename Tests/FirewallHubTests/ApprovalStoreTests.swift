@@ -441,3 +441,18 @@ struct ApprovalStoreTests {
         #expect(renamed.digestMatches, "only server, tool and arguments are covered")
     }
 }
+
+/// F7: a live approval code typed into a target's own form never reaches the target, and is spent.
+@Suite struct ApprovalCodeBurnTests {
+    @Test func aLiveCodeInTextBurnsItsCallAndNothingElse() {
+        var store = makeStore(["123456", "654321"])
+        let first = store.mustHold(makeCall("refund"), now: 0)
+        let second = store.mustHold(makeCall("charge"), now: 0)
+        #expect(store.burnCodes(in: ["no code here", "12345", "65432"]) == [])
+        #expect(store.burnCodes(in: ["the code is 123456, thanks"]) == [first.id])
+        #expect(store.confirm(code: first.code, callID: first.id, now: 1) == .alreadyUsed)
+        #expect(store.pendingCall(id: second.id) != nil)
+        #expect(store.burnCodes(in: ["x9654321"]) == [second.id])  // inside a longer run of digits too
+        #expect(store.pendingCount == 0)
+    }
+}

@@ -77,6 +77,27 @@ final class ApprovalDesk {
         return closing
     }
 
+    /// A client's answer to a target's own request: the ids of the waiting calls whose live code it
+    /// holds (in any string or number), now discarded. The caller refuses to forward the answer.
+    func burnCodes(in answer: JSONValue) -> [String] {
+        var texts: [String] = []
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .string(let text), .number(let text): texts.append(text)
+            case .array(let items):
+                for item in items { collect(item) }
+            case .object(let members):
+                for member in members {
+                    texts.append(member.key)
+                    collect(member.value)
+                }
+            default: break
+            }
+        }
+        collect(answer)
+        return store.burnCodes(in: texts)
+    }
+
     /// True the first time the agent fallback shows a code to the model (to warn once).
     func firstAgentFallback() -> Bool {
         defer { announcedAgentFallback = true }

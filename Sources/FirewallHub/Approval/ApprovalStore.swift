@@ -212,6 +212,43 @@ struct ApprovalStore: Sendable {
         }
     }
 
+    /// Discards every waiting call one of whose live codes appears in `texts` (as `settings.digits`
+    /// consecutive digits); returns their ids. For text going to a target: a live approval code must
+    /// never reach one, and a code that was shown to someone else is spent.
+    /// At most this many digit windows are hashed per answer (a few milliseconds), whatever its size.
+    static let maxBurnWindows = 20_000
+
+    mutating func burnCodes(in texts: [String]) -> [String] {
+        guard !pending.isEmpty else { return [] }
+        var digests: Set<[UInt8]> = []
+        var windows = 0
+        for text in texts where windows < Self.maxBurnWindows {
+            var run: [UInt8] = []
+            for byte in text.utf8 + [0] where windows < Self.maxBurnWindows {
+                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    run.append(byte)
+                    continue
+                }
+                if run.count >= settings.digits {
+                    for start in 0...(run.count - settings.digits) where windows < Self.maxBurnWindows {
+                        digests.insert(SHA256.hash(Array(run[start..<(start + settings.digits)])))
+                        windows += 1
+                    }
+                }
+                run = []
+            }
+        }
+        guard !digests.isEmpty else { return [] }
+        let hits = pending.filter { entry in
+            digests.contains { digest in entry.digests.contains { ConstantTime.equals($0, digest) } }
+        }
+        for entry in hits {
+            pending.removeAll { $0.id == entry.id }
+            retire(entry, didExpire: false)
+        }
+        return hits.map(\.id)
+    }
+
     // MARK: - Codes
 
     /// The code's bytes when it is exactly `settings.digits` ASCII digits after trimming whitespace.

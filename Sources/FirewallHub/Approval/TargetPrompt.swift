@@ -72,12 +72,26 @@ enum TargetPrompt {
     static func inputRequests(_ requests: JSONObject, server: String) -> JSONObject {
         var requests = requests
         for member in requests {
-            guard case .object(var request) = member.value, request["method"] == "elicitation/create" else { continue }
-            request["params"] = .object(
-                elicitationParams(request["params"]?.objectValue ?? JSONObject(), server: server))
+            guard case .object(var request) = member.value else { continue }
+            let params = request["params"]?.objectValue ?? JSONObject()
+            switch request["method"] {
+            case "elicitation/create": request["params"] = .object(elicitationParams(params, server: server))
+            case "sampling/createMessage": request["params"] = .object(samplingParams(params).params)
+            default: continue
+            }
             requests[member.key] = .object(request)
         }
         return requests
+    }
+
+    /// A target's `sampling/createMessage` params with `includeContext` "allServers" or "thisServer"
+    /// turned into "none": behind the hub, the client's "this server" is the hub, so either would hand
+    /// one target the context of every server's conversation. `downgraded` is what was asked for.
+    static func samplingParams(_ params: JSONObject) -> (params: JSONObject, downgraded: String?) {
+        guard case .string(let context)? = params["includeContext"], context != "none" else { return (params, nil) }
+        var params = params
+        params["includeContext"] = "none"
+        return (params, context)
     }
 
     /// A target's text with hiding characters removed, leading space trimmed, and the firewall's names

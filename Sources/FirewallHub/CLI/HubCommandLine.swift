@@ -53,7 +53,7 @@ public enum HubCommandLine {
         case .generateConfig(let path):
             return SeedCommand.generateConfig(path: path, log: HubLog(writer: stderrWriter, verbose: false))
         case .serve(let options):
-            let log = HubLog(writer: stderrWriter, verbose: options.verbose)
+            var log = HubLog(writer: stderrWriter, verbose: options.verbose)
             if options.target != nil {
                 if options.auditPath != nil {
                     log.error("--audit needs a hub.json; single-target mode (--target) keeps no audit trail")
@@ -62,6 +62,7 @@ public enum HubCommandLine {
                 return await SeedCommand.serve(options, environment: environment, log: log)
             }
             guard var config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
+            log = log.redacting(config.expandedSecrets)
             ServeAudit.apply(auditPath: options.auditPath, to: &config)
             guard case .success(let trail) = ServeAudit.start(config: config, log: log) else { return ExitCode.ioError }
             let status = await ServeCommand.run(
@@ -69,12 +70,13 @@ public enum HubCommandLine {
             ServeAudit.end(trail, log: log)
             return status
         case .tools(let options, let json, let clientName):
-            let log = HubLog(writer: stderrWriter, verbose: options.verbose)
+            var log = HubLog(writer: stderrWriter, verbose: options.verbose)
             if options.target != nil {
                 return await SeedCommand.tools(
                     options, environment: environment, log: log, json: json, clientName: clientName)
             }
             guard let config = loadConfig(options, environment: environment, log: log) else { return ExitCode.config }
+            log = log.redacting(config.expandedSecrets)
             return await ToolsCommand.run(
                 config: config, environment: environment, log: log, json: json, clientName: clientName)
         case .audit(let request):

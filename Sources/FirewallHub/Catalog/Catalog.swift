@@ -124,6 +124,11 @@ final class Catalog {
         try resources.route(uri)
     }
 
+    /// `route(uri:)` spending from a budget shared by every URI of one message.
+    func route(uri: String, budget: inout Int) throws(ResourceMap.Refusal) -> (server: String, uri: String)? {
+        try resources.route(uri, budget: &budget)
+    }
+
     /// Whether `server`'s resource policy lets `uri` (the server's own) be read or subscribed to.
     func resourceDecision(server: String, uri: String) -> (allowed: Bool, rule: String) {
         guard let policy = resourcePolicies[server] else { return (true, "") }

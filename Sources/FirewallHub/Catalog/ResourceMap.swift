@@ -26,6 +26,10 @@ struct ResourceMap: Sendable {
     enum Refusal: Error, Equatable, CustomStringConvertible {
         case uriTooLong(bytes: Int)
         case tooMuchMatching
+        /// A C0 control (U+0000…U+001F), DEL or a space at this byte offset: RFC 3986 allows none in a
+        /// URI, and readers disagree on them (WHATWG URL and Python's urlsplit drop tab, CR and LF, so
+        /// `file:///et\tc/passwd` would reach `/etc/passwd` past a `file:///etc/*` deny).
+        case forbiddenCharacter(byte: UInt8, offset: Int)
 
         var description: String {
             switch self {
@@ -34,6 +38,9 @@ struct ResourceMap: Sendable {
             case .tooMuchMatching:
                 "matching the URI against the servers' resource templates needs more work than the hub spends "
                     + "on one request; read a URI a server lists, or a shorter one"
+            case .forbiddenCharacter(let byte, let offset):
+                "the URI holds \(byte == 0x20 ? "a space" : "the control character 0x\(String(byte, radix: 16))") "
+                    + "at byte \(offset); a URI may hold no space or control character (RFC 3986: percent-encode it)"
             }
         }
     }
@@ -95,10 +102,17 @@ struct ResourceMap: Sendable {
 
     /// The server and its own URI for a URI the client names, or nil when no server offers it.
     func route(_ uri: String) throws(Refusal) -> (server: String, uri: String)? {
+        var budget = Self.templateStepBudget
+        return try route(uri, budget: &budget)
+    }
+
+    /// `route(_:)` spending template-matching steps from `budget`, which a message naming many URIs
+    /// shares between them all (one budget per message, never one per URI).
+    func route(_ uri: String, budget: inout Int) throws(Refusal) -> (server: String, uri: String)? {
         let length = uri.utf8.count
         if length > Self.maxURIBytes { throw .uriTooLong(bytes: length) }
+        try Self.checkCharacters(uri)
         if let owner = owners[uri] { return owner }
-        var budget = Self.templateStepBudget
         if uri.hasPrefix(Self.disambiguationScheme) {
             let rest = uri.dropFirst(Self.disambiguationScheme.count)
             if let slash = rest.firstIndex(of: "/"), serverNames.contains(String(rest[..<slash])) {
@@ -110,6 +124,15 @@ struct ResourceMap: Sendable {
             }
         }
         return try firstTemplate(matching: uri, of: nil, budget: &budget).map { ($0, uri) }
+    }
+
+    /// Refuses a URI holding a space, DEL or a C0 control, before any lookup or policy sees it.
+    static func checkCharacters(_ uri: String) throws(Refusal) {
+        var offset = 0
+        for byte in uri.utf8 {
+            if byte <= 0x20 || byte == 0x7F { throw .forbiddenCharacter(byte: byte, offset: offset) }
+            offset += 1
+        }
     }
 
     /// The first server (in config order; only `server` when given) with a template matching `uri`.

@@ -26,13 +26,20 @@ final class ClientSession {
     private(set) var logLevel: String?
     /// A modern client's open `subscriptions/listen` streams.
     var streams = ClientStreams()
+    /// Log and progress notifications dropped while the client does not read.
+    var shedding = NotificationShedding()
 
     init(namingConfig: NamingConfig) {
         self.namingConfig = namingConfig
     }
 
-    /// Reads a request's envelope. A modern client has no handshake: its envelope's clientInfo picks the
-    /// tool naming, unless a legacy client initialized this process.
+    /// The tool naming, chosen once per process: by the first `initialize` or the first modern request
+    /// that names its client (clientInfo). A later, different name changes nothing, so a client cannot make the hub
+    /// rebuild every catalog by alternating names.
+    private(set) var naming: ToolNaming?
+
+    /// Reads a request's envelope. A modern client has no handshake: the first modern request's
+    /// clientInfo picks the tool naming, unless `initialize` already did.
     func admit(_ request: JSONRPCMessage.Request) -> Admission {
         let envelope: ModernEnvelope?
         do {
@@ -42,19 +49,25 @@ final class ClientSession {
         }
         guard let envelope else { return .legacy }
         if ModernMethods.isRemoved(request.method) { return .refused(ModernMethods.removedMethodError(request.method)) }
-        guard !initialized, let name = envelope.clientInfo?["name"]?.stringValue, name != self.name else {
+        guard naming == nil, let name = envelope.clientInfo?["name"]?.stringValue else {
             return .modern(envelope, naming: nil)
         }
         self.name = name
-        return .modern(envelope, naming: ToolNaming.forClient(named: name, config: namingConfig))
+        let chosen = ToolNaming.forClient(named: name, config: namingConfig)
+        naming = chosen
+        return .modern(envelope, naming: chosen)
     }
 
-    /// `initialize`: the client's name and capabilities; returns the protocol version it asked for and
-    /// the tool naming for it.
-    func initialize(_ params: JSONObject) -> (requested: String?, naming: ToolNaming) {
-        name = params["clientInfo"]?["name"]?.stringValue
+    /// `initialize`: the client's capabilities (and its name, when no request named one before); returns
+    /// the protocol version it asked for and the tool naming when this call chose it (nil: already chosen).
+    func initialize(_ params: JSONObject) -> (requested: String?, naming: ToolNaming?) {
         capabilities = params["capabilities"]?.objectValue
-        return (params["protocolVersion"]?.stringValue, ToolNaming.forClient(named: name, config: namingConfig))
+        let requested = params["protocolVersion"]?.stringValue
+        guard naming == nil else { return (requested, nil) }
+        name = params["clientInfo"]?["name"]?.stringValue
+        let chosen = ToolNaming.forClient(named: name, config: namingConfig)
+        naming = chosen
+        return (requested, chosen)
     }
 
     func declare(_ capabilities: JSONObject) {

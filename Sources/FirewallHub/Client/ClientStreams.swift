@@ -6,10 +6,20 @@ import MCPWire
 struct ClientStreams {
     /// Open streams a client may hold at once.
     static let maxStreams = 64
+    /// URIs one listen request may name, and their bytes together (a message that names more is
+    /// refused before any of them is routed).
+    static let maxSubscriptionsPerStream = 1024
+    static let maxSubscriptionBytesPerStream = 256 << 10
 
     private var streams: [CallTable.Ticket: ClientStream] = [:]
 
     var count: Int { streams.count }
+
+    /// Whether an open stream was asked for under `id` (a second one under the same id is refused:
+    /// a cancel names a stream by its id).
+    func isOpen(id: RequestID) -> Bool {
+        streams.values.contains { $0.id == id }
+    }
 
     mutating func open(_ ticket: CallTable.Ticket, _ stream: ClientStream) {
         streams[ticket] = stream
@@ -104,7 +114,19 @@ struct ClientStream {
         switch filter["resourceSubscriptions"] {
         case nil, .null?: break
         case .array(let items)?:
+            if items.count > ClientStreams.maxSubscriptionsPerStream {
+                throw .invalidParams(
+                    "notifications.resourceSubscriptions names \(items.count) URIs; a stream may name up to "
+                        + "\(ClientStreams.maxSubscriptionsPerStream)")
+            }
+            var bytes = 0
             for item in items {
+                bytes += item.stringValue?.utf8.count ?? 0
+                if bytes > ClientStreams.maxSubscriptionBytesPerStream {
+                    throw .invalidParams(
+                        "notifications.resourceSubscriptions holds over \(ClientStreams.maxSubscriptionBytesPerStream) "
+                            + "bytes of URIs; name fewer")
+                }
                 guard let uri = item.stringValue else {
                     throw .invalidParams("notifications.resourceSubscriptions must hold URI strings")
                 }

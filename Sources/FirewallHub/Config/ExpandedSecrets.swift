@@ -25,6 +25,14 @@ struct ExpandedSecrets: Sendable, Equatable {
         entries.sort { $0.value.count > $1.value.count }
     }
 
+    /// Adds every value `other` hides (one log for all servers hides each server's values).
+    mutating func merge(_ other: ExpandedSecrets) {
+        for entry in other.entries where !entries.contains(where: { $0.value == entry.value }) {
+            entries.append(entry)
+        }
+        entries.sort { $0.value.count > $1.value.count }
+    }
+
     func redacted(_ text: String) -> String {
         entries.isEmpty ? text : String(decoding: redacted(Array(text.utf8)), as: UTF8.self)
     }

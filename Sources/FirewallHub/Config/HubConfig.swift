@@ -23,6 +23,11 @@ struct HubConfig: Sendable, Equatable {
 
     func server(named name: String) -> ServerConfig? { servers.first { $0.name == name } }
 
+    /// Every server's `${VAR}` values, for the log to hide (`HubLog.redacting`).
+    var expandedSecrets: ExpandedSecrets {
+        servers.reduce(into: ExpandedSecrets()) { $0.merge($1.secrets) }
+    }
+
     /// The global approval settings with the server's overrides applied.
     func approval(for server: ServerConfig) -> ApprovalConfig {
         approval.applying(server.approval)

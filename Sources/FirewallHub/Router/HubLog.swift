@@ -5,13 +5,25 @@
 ///
 /// Callers must never pass secrets: expanded env values, approval codes and the target's argv are
 /// kept out of every message by construction (the router logs server names, tool names and rules).
+/// As a last line, every line it writes passes `ExpandedSecrets` redaction once (see `redacting`), so
+/// a `${VAR}` value a target echoes back (in a malformed line, an id, a method name the hub quotes)
+/// is shown as its reference.
 final class HubLog: Sendable {
     private let writer: FDWriter
     let verbose: Bool
+    private let secrets: ExpandedSecrets
 
-    init(writer: FDWriter, verbose: Bool) {
+    init(writer: FDWriter, verbose: Bool, secrets: ExpandedSecrets = ExpandedSecrets()) {
         self.writer = writer
         self.verbose = verbose
+        self.secrets = secrets
+    }
+
+    /// The same log, hiding `secrets` (every server's `${VAR}` values) in each line it writes.
+    func redacting(_ secrets: ExpandedSecrets) -> HubLog {
+        var all = self.secrets
+        all.merge(secrets)
+        return HubLog(writer: writer, verbose: verbose, secrets: all)
     }
 
     func info(_ message: String) { emit(message) }
@@ -28,9 +40,9 @@ final class HubLog: Sendable {
     /// sequences) or fake a line of the hub's own.
     func targetStderr(server: String, line: [UInt8]) {
         var bytes = Array("[\(server)] ".utf8)
-        Self.appendVisible(line, to: &bytes)
+        Self.appendVisible(secrets.redacted(line), to: &bytes)
         bytes.append(0x0A)
-        writer.write(bytes)
+        writer.write(secrets.redacted(bytes))
     }
 
     /// `bytes` with every C0 control but tab, DEL, and the C1 controls (U+0080…U+009F) as `\xHH`, and
@@ -71,7 +83,7 @@ final class HubLog: Sendable {
     }
 
     private func emit(_ message: String) {
-        writer.write(Array("mcp-firewall-hub: \(message)\n".utf8))
+        writer.write(secrets.redacted(Array("mcp-firewall-hub: \(message)\n".utf8)))
     }
 
     /// A shortened, single-line rendering of bytes a peer sent, for log messages.

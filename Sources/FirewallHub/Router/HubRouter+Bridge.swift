@@ -13,6 +13,21 @@ extension HubRouter {
         guard calls[call.ticket] != nil else { return }  // cancelled: never answered
         sessionTargetAnswered(call.ticket, outcome)
         let clientEra = call.clientEra
+        if target.era == .legacy, clientEra == .modern, case .result(let value) = outcome,
+            ModernResult.resultType(of: value) == ModernResult.resultTypeInputRequired
+        {
+            // A legacy-era session has no input_required (MRTR): such a result would reach the modern
+            // client unattributed, free to copy the hub's own approval prompt. It is refused instead.
+            log.server(
+                target.name,
+                "answered \(call.label) with a 2026-07-28 input_required result in a legacy session; refused")
+            answer(
+                call.ticket,
+                error: .internalError(
+                    "\(call.label): server \"\(target.name)\" answered with an input_required result, which its "
+                        + "protocol (a legacy session) does not have; the hub does not pass it on"))
+            return
+        }
         guard target.era == .modern, case .result(let value) = outcome else {
             if let line,
                 let splice = FastPath.answer(
@@ -129,6 +144,10 @@ extension HubRouter {
                     message: "\(open.label): server \"\(target.name)\" went away while the user answered"))
             return
         }
+        if withholdsApprovalCode(.object(open.responses), toward: target) {
+            answer(open.ticket, error: Self.withheldAnswer)
+            return
+        }
         let params = ModernResult.retryParams(
             open.params, inputResponses: open.responses.isEmpty ? nil : open.responses,
             requestState: open.requestState)
@@ -196,7 +215,11 @@ extension HubRouter {
         }
         let target = pool[reverse.target]
         if let answer = request.params?["inputResponses"]?["input"] {
-            target.respond(.result(reverse.targetRequestID, answer))
+            if withholdsApprovalCode(answer, toward: target) {
+                target.respond(.error(reverse.targetRequestID, Self.withheldAnswer))
+            } else {
+                target.respond(.result(reverse.targetRequestID, answer))
+            }
         } else {
             target.respond(.error(reverse.targetRequestID, .internalError("the client gave no answer")))
         }
@@ -217,6 +240,21 @@ extension HubRouter {
                     message: "\(call.label): server \"\(target.name)\" went away before it answered"))
             return true
         }
+        return true
+    }
+
+    /// What a server gets instead of a client's answer that held a live approval code.
+    static let withheldAnswer = JSONRPCError.invalidParams("the client's answer was withheld by the firewall")
+
+    /// Whether a client's answer meant for `target` (to its form or sampling request, in either era)
+    /// holds a live approval code: then the held calls of that code are discarded (logged), and the
+    /// caller must not forward the answer. A code typed into a server's form approves nothing.
+    func withholdsApprovalCode(_ answer: JSONValue, toward target: TargetSession) -> Bool {
+        let burned = desk.burnCodes(in: answer)
+        guard !burned.isEmpty else { return false }
+        log.warning(
+            "the client's answer to a request of server \"\(target.name)\" held a live approval code; not "
+                + "forwarded, and the held call(s) \(burned.joined(separator: ", ")) are discarded")
         return true
     }
 

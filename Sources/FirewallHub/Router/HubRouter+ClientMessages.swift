@@ -211,10 +211,12 @@ extension HubRouter {
 
     private func handleInitialize(_ request: ClientRequest) {
         let (requested, naming) = client.initialize(request.params ?? JSONObject())
-        catalog.useNaming(naming)
-        rebuildCatalog()
+        if let naming {
+            catalog.useNaming(naming)
+            rebuildCatalog()
+        }
         log.debug(
-            "client \(client.name ?? "(unnamed)") asked for protocol \(requested ?? "(none)"); separator \"\(naming.separator)\""
+            "client \(client.name ?? "(unnamed)") asked for protocol \(requested ?? "(none)"); separator \"\(catalog.naming.separator)\""
         )
         client.declare(pool.mergedCapabilities())
         var result = JSONObject()

@@ -28,11 +28,31 @@ extension HubRouter {
                     "too many subscriptions/listen streams (\(ClientStreams.maxStreams)); cancel one first"))
             return
         }
-        // Only URIs a server behind the hub offers, and its resource policy allows, are honoured.
+        guard !client.streams.isOpen(id: request.id) else {
+            answer(
+                request.ticket,
+                error: .invalidRequest(
+                    "subscriptions/listen: a stream with id \(request.id) is still open; cancel it or use a new id"))
+            return
+        }
+        // Only URIs a server behind the hub offers, and its resource policy allows, are honoured. One
+        // template-matching budget for the whole message; a URI the hub refuses refuses the message.
         var perTarget: [(target: TargetSession, uris: [String])] = []
         var honored: [String] = []
+        var budget = ResourceMap.templateStepBudget
         for uri in stream.resourceSubscriptions {
-            guard let owner = try? catalog.route(uri: uri), let target = pool.named(owner.server) else { continue }
+            let routed: (server: String, uri: String)?
+            do {
+                routed = try catalog.route(uri: uri, budget: &budget)
+            } catch {
+                answer(
+                    request.ticket,
+                    error: .invalidParams(
+                        "subscriptions/listen: resourceSubscriptions \(HubLog.excerpt(Array(uri.utf8), limit: 80)): \(error)"
+                    ))
+                return
+            }
+            guard let owner = routed, let target = pool.named(owner.server) else { continue }
             if !catalog.resourceDecision(server: owner.server, uri: owner.uri).allowed {
                 log.info("subscriptions/listen \(uri) → deny (resource policy)")
                 continue
@@ -43,6 +63,10 @@ extension HubRouter {
             } else {
                 perTarget.append((target, [owner.uri]))
             }
+        }
+        if let full = perTarget.first(where: { !$0.target.listen.canHold($0.uris) }) {
+            answer(request.ticket, error: tooManySubscriptions(full.target))
+            return
         }
         stream.id = request.id
         stream.resourceSubscriptions = honored

@@ -33,8 +33,24 @@ extension HubRouter {
         clientOut?.send(message)
     }
 
+    /// A notification to the client. Log messages and progress are dropped while the client is not
+    /// reading (`NotificationShedding`), so a flooding target cannot grow the hub's memory without limit.
     func notifyClient(_ notification: JSONRPCMessage.Notification) {
-        clientOut?.send(.notification(notification))
+        guard let clientOut else { return }
+        switch client.shedding.decide(method: notification.method, queuedBytes: clientOut.queuedBytes) {
+        case .send:
+            break
+        case .dropFirst:
+            log.warning(
+                "the client is not reading its input (over \(NotificationShedding.highWaterBytes >> 20) MiB waiting): "
+                    + "dropping log and progress notifications until it catches up")
+            return
+        case .drop:
+            return
+        case .sendAfterDropping(let dropped):
+            log.warning("the client caught up; \(dropped) log and progress notification(s) were dropped meanwhile")
+        }
+        clientOut.send(.notification(notification))
     }
 
     /// A request to a target on the hub's own behalf; returns its hub id.

@@ -6,7 +6,9 @@ import MCPWire
 /// still holds, or leaves a waiter waiting on a process that is gone.
 extension HubRouter {
     /// Opens (or re-opens, with the current subscriptions) the listen stream of a modern target. The
-    /// new stream is asked for before the old one is cancelled, so no change falls between them.
+    /// new stream is asked for before the old one is cancelled, so no change falls between them. While
+    /// one is being opened, changes wait for its acknowledgement and then share one more stream: the
+    /// hub never has two openings in flight on a target, however fast the client changes its streams.
     func openListen(_ target: TargetSession, waiters: [SubscriptionWaiter] = []) {
         guard target.era == .modern, target.process != nil else {
             confirm(waiters, error: nil)
@@ -14,6 +16,10 @@ extension HubRouter {
         }
         if target.listen.refused {
             confirm(waiters, error: listenRefusedError(target))
+            return
+        }
+        if target.listen.isOpening {
+            target.listen.deferReopen(waiters: waiters)
             return
         }
         let id = request(
@@ -34,6 +40,7 @@ extension HubRouter {
         log.debug(
             "[\(target.name)] acknowledged subscriptions/listen: \(params?["notifications"]?.serialized() ?? "{}")")
         confirm(waiters, error: nil)
+        if let deferred = target.listen.takeDeferred() { openListen(target, waiters: deferred) }
     }
 
     /// A target answered a listen request: that stream ended. A graceful end (a result) of the current
@@ -52,6 +59,7 @@ extension HubRouter {
             confirm(waiters, error: listenRefusedError(target))
         case .stop:
             log.server(target.name, "ended its subscriptions/listen stream; not opening another one")
+            confirm(target.listen.takeDeferred() ?? [], error: nil)
         case .reopen:
             log.debug("[\(target.name)] ended its subscriptions/listen stream; opening a new one")
             openListen(target)
@@ -66,8 +74,17 @@ extension HubRouter {
                 "server \"\(target.name)\" does not serve subscriptions/listen, so it cannot report resource updates")
     }
 
+    /// The error refusing a message that would hold more of `target`'s URIs than `TargetListen` bounds.
+    func tooManySubscriptions(_ target: TargetSession) -> JSONRPCError {
+        .invalidParams(
+            "too many resource subscriptions on server \"\(target.name)\": the hub holds up to "
+                + "\(TargetListen.maxHeldURIs) URIs (\(TargetListen.maxHeldBytes) bytes) per server; unsubscribe some first"
+        )
+    }
+
     /// Adds `holder` to the subscriptions of `uris` (the target's own) and subscribes the target where
     /// that is new; each waiter hears when the target has confirmed (at once when nothing was new).
+    /// The caller checked `target.listen.canHold(uris)`.
     func subscribe(_ target: TargetSession, uris: [String], holder: SubscriptionHolder, waiter: SubscriptionWaiter?) {
         let added = target.listen.hold(uris, by: holder)
         let waiters = waiter.map { [$0] } ?? []
@@ -88,13 +105,15 @@ extension HubRouter {
     }
 
     /// Removes `holder` from the subscriptions of `uris` and unsubscribes the target from those nobody
-    /// holds any more.
+    /// holds any more. A modern target's stream is not re-opened for a release: the next stream (opened
+    /// for a new subscription, or after a restart) leaves those URIs out, and meanwhile their updates
+    /// stop at the hub (nobody holds them). So a release never costs a resend of every held URI.
     func unsubscribe(_ target: TargetSession, uris: [String], holder: SubscriptionHolder) {
         let dropped = target.listen.release(uris, by: holder)
         guard !dropped.isEmpty, target.state == .ready else { return }
         switch target.era {
         case .modern:
-            openListen(target)
+            return
         case .legacy:
             for uri in dropped {
                 request(target, "resources/unsubscribe", params: ["uri": .string(uri)], purpose: .subscription([]))
@@ -148,6 +167,10 @@ extension HubRouter {
         _ request: ClientRequest, target: TargetSession, uri: String, params: JSONObject, label: String
     ) {
         let subscribing = request.method == "resources/subscribe"
+        if subscribing, !target.listen.canHold([uri]) {
+            answer(request.ticket, error: tooManySubscriptions(target))
+            return
+        }
         if target.era == .legacy, !target.listen.isHeld(uri, byOthersThan: .legacyClient) {
             if subscribing {
                 _ = target.listen.hold([uri], by: .legacyClient)

@@ -171,6 +171,17 @@ extension HubRouter {
             target.respond(.error(request.id, .methodNotFound(request.method)))
             return
         }
+        var request = request
+        if capability == "sampling" {
+            let (params, downgraded) = TargetPrompt.samplingParams(request.params ?? JSONObject())
+            if let downgraded {
+                log.server(
+                    target.name,
+                    "sampling/createMessage asked for includeContext \"\(HubLog.excerpt(Array(downgraded.utf8), limit: 40))\"; "
+                        + "sent as \"none\" (through the hub it would be every server's context)")
+                request = .init(id: request.id, method: request.method, params: params)
+            }
+        }
         if askModernClientForTargetInput(target, request, capability: capability) { return }
         guard client.capabilities?[capability] != nil else {
             target.respond(.error(request.id, .methodNotFound("\(request.method) (the client does not support it)")))
@@ -193,6 +204,10 @@ extension HubRouter {
         let target = pool[index]
         guard target.generation == generation else { return true }  // restarted: nobody to tell
         var outcome = response.outcome
+        if case .result(let result) = outcome, withholdsApprovalCode(result, toward: target) {
+            target.respond(JSONRPCMessage.Response(id: targetID, outcome: .error(Self.withheldAnswer)))
+            return true
+        }
         if case .result(let result) = outcome,
             let (path, problem) = JSONPortability.firstProblem(in: result, root: "result")
         {

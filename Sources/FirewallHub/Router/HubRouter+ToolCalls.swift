@@ -132,6 +132,20 @@ extension HubRouter {
         _ request: ClientRequest, method: String, params: JSONObject, to target: TargetSession, label: String,
         splice: (line: [UInt8], name: String)? = nil
     ) {
+        guard target.inputBacklog <= TargetSession.maxInputBacklog else {  // it does not read: nothing piles up
+            answer(
+                request.ticket,
+                error: JSONRPCError(
+                    code: JSONRPCError.targetUnavailableCode,
+                    message:
+                        "\(label): server \"\(target.name)\" is not reading its input (\(target.inputBacklog) bytes waiting)"
+                ))
+            return
+        }
+        if let responses = params["inputResponses"], withholdsApprovalCode(responses, toward: target) {
+            answer(request.ticket, error: Self.withheldAnswer)  // a modern client's answers to a modern target
+            return
+        }
         var params = params
         if target.era == .legacy {
             // The client's envelope (and MRTR fields) are for the hub; a legacy target gets a legacy request.

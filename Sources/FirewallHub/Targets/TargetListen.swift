@@ -10,6 +10,10 @@ import MCPWire
 struct TargetListen {
     /// Graceful ends of a target's stream after which the hub opens it again, per minute.
     static let maxReopensPerMinute = 5
+    /// How many of the target's URIs, and how many bytes of them, may be held at once: every new
+    /// stream names them all, so this bounds what one small message can make the hub send a target.
+    static let maxHeldURIs = 1024
+    static let maxHeldBytes = 256 << 10
 
     /// How a stream the target answered ended.
     enum End: Equatable {
@@ -29,10 +33,14 @@ struct TargetListen {
     /// The target answered a listen request with an error: it serves none.
     private(set) var refused = false
     private var waiters: [SubscriptionWaiter] = []
+    /// Changes made while a stream was being opened: one more stream, after its acknowledgement, takes
+    /// them all (nil: none pending). At most one stream is being opened at a time.
+    private var deferred: [SubscriptionWaiter]?
     private var reopenTimes: [Double] = []
     /// The target's own resource URIs someone subscribed to, with who. It outlives the process: a
     /// restarted target is subscribed again.
     private var holders: [String: Set<SubscriptionHolder>] = [:]
+    private var heldBytes = 0
 
     /// The `SubscriptionFilter` of a new stream: every list's changes and the held resources.
     var filter: JSONObject {
@@ -42,12 +50,29 @@ struct TargetListen {
         return filter
     }
 
-    /// A new stream was asked for under `id`; returns the one it replaces (to cancel), if any.
+    /// Whether a stream was asked for and not yet acknowledged (a new one must wait for it).
+    var isOpening: Bool { id != nil && !acknowledged }
+
+    /// A change while a stream is being opened: `more` wait for the next stream, opened after this one
+    /// is acknowledged (however many changes come meanwhile, one stream carries them).
+    mutating func deferReopen(waiters more: [SubscriptionWaiter]) {
+        deferred = (deferred ?? []) + more
+    }
+
+    /// The waiters of a deferred re-open, which the caller now performs; nil when none is pending.
+    mutating func takeDeferred() -> [SubscriptionWaiter]? {
+        defer { deferred = nil }
+        return deferred
+    }
+
+    /// A new stream was asked for under `id`; returns the one it replaces (to cancel), if any. Waiters
+    /// of a deferred re-open wait for this stream.
     mutating func opened(id: Int, waiters more: [SubscriptionWaiter]) -> Int? {
         let old = self.id
         self.id = id
         acknowledged = false
-        waiters += more
+        waiters += (deferred ?? []) + more
+        deferred = nil
         return old
     }
 
@@ -68,8 +93,11 @@ struct TargetListen {
         self.id = nil
         if case .error = outcome {
             refused = true
-            defer { waiters = [] }
-            return .refused(waiters)
+            defer {
+                waiters = []
+                deferred = nil
+            }
+            return .refused(waiters + (deferred ?? []))
         }
         reopenTimes.removeAll { $0 < now - 60 }
         guard !shuttingDown, reopenTimes.count < Self.maxReopensPerMinute else { return .stop }
@@ -81,19 +109,38 @@ struct TargetListen {
     mutating func processGone() -> [SubscriptionWaiter] {
         id = nil
         acknowledged = false
-        defer { waiters = [] }
-        return waiters
+        defer {
+            waiters = []
+            deferred = nil
+        }
+        return waiters + (deferred ?? [])
     }
 
     // MARK: - Who holds which subscription
 
     var heldURIs: [String] { holders.keys.sorted() }
 
+    /// Whether holding `uris` too would keep the held URIs within `maxHeldURIs` and `maxHeldBytes`.
+    func canHold(_ uris: [String]) -> Bool {
+        var count = holders.count
+        var bytes = heldBytes
+        var seen = Set<String>()
+        for uri in uris where holders[uri] == nil && seen.insert(uri).inserted {
+            count += 1
+            bytes += uri.utf8.count
+        }
+        return count <= Self.maxHeldURIs && bytes <= Self.maxHeldBytes
+    }
+
     /// Adds `holder` to `uris`; returns the URIs nobody held before (the target must subscribe them).
+    /// The caller checked `canHold` first.
     mutating func hold(_ uris: [String], by holder: SubscriptionHolder) -> [String] {
         var added: [String] = []
         for uri in uris where holders[uri, default: []].insert(holder).inserted {
-            if holders[uri]!.count == 1 { added.append(uri) }
+            if holders[uri]!.count == 1 {
+                added.append(uri)
+                heldBytes += uri.utf8.count
+            }
         }
         return added
     }
@@ -104,6 +151,7 @@ struct TargetListen {
         for uri in uris where holders[uri]?.remove(holder) != nil {
             if holders[uri]!.isEmpty {
                 holders[uri] = nil
+                heldBytes -= uri.utf8.count
                 dropped.append(uri)
             }
         }

@@ -73,6 +73,13 @@ final class TargetSession {
 
     // MARK: - Output (every message leaves through the framing seam, `OutboundLine`)
 
+    /// Bytes queued toward a target that does not read, beyond which the client's requests to it are
+    /// refused instead of piling up in the hub.
+    static let maxInputBacklog = 8 << 20
+
+    /// Bytes written to the target's stdin that it has not read yet.
+    var inputBacklog: Int { process?.protocolInput.queuedBytes ?? 0 }
+
     /// Request `id` (the call table's). To a modern target it carries the hub's envelope (2026-07-28
     /// has no handshake): `clientCapabilities` is what the hub can pass on for this request (never an
     /// input request type the client did not declare); `logLevel` asks for its log messages.

@@ -68,4 +68,7 @@ struct PeerOutput: Sendable {
     func send(_ message: JSONRPCMessage) {
         send(OutboundLine(message))
     }
+
+    /// Bytes waiting for the peer to read them (see `NotificationShedding`).
+    var queuedBytes: Int { writer.queuedBytes }
 }

@@ -253,6 +253,9 @@ import Testing
         let hub = try fixture.launchHub(environment: ["DEMO_PAGE_SIZE": "2"])
         defer { hub.terminate() }
         _ = try await hub.initialize()
+        // Both lists complete (a loaded machine can take longer than the hub's 10 s start-up grace).
+        try await hub.waitForStderr(containing: "[many] ready", timeout: .seconds(120))
+        try await hub.waitForStderr(containing: "[notes] ready", timeout: .seconds(120))
         let first = try await hub.call("tools/list")
         let page1 = first["tools"]?.arrayValue ?? []
         let cursor = try #require(first["nextCursor"]?.stringValue)

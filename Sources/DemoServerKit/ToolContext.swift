@@ -107,6 +107,14 @@ public struct ToolContext: Sendable {
         }
     }
 
+    /// Replaces the whole tool list at run time, announced like `addTool`.
+    public func replaceTools(_ tools: [DemoTool]) {
+        _ = call?.outlet.changeTools { current in
+            current = tools
+            return true
+        }
+    }
+
     /// Removes a tool at run time; returns false if there was none with that name. Announces the
     /// change like `addTool`.
     @discardableResult

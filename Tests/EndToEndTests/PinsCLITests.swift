@@ -24,7 +24,7 @@ import Testing
                         "args": ["--name", "fx", "--definitions-file", .string(directory.path + "/definitions.json")],
                     ]
                 ],
-                "pins": ["path": "pins.json"], "audit": ["path": "audit.jsonl"],
+                "pins": ["path": "pins.json", "new_tools": "hold"], "audit": ["path": "audit.jsonl"],
             ]
             config = try TempFiles.write(hub.prettyPrinted(), name: "hub.json", in: directory)
         }

@@ -82,11 +82,18 @@ import Testing
         #expect(config.pins.newTools == .hold)
     }
 
-    @Test func pinsDefaultToTheStateFolderAndHoldNewTools() throws {
+    @Test func pinsDefaultToAStoreOfThisHubJSONInTheStateFolderAndAllowNewTools() throws {
         let config = try parse(#""naming": {}"#, environment: ["XDG_STATE_HOME": "/state"])
         #expect(config.pins.enabled)
-        #expect(config.pins.path == "/state/mcp-firewall-hub/pins.json")
-        #expect(config.pins.newTools == .hold)
+        let path = try #require(config.pins.path)
+        #expect(path.hasPrefix("/state/mcp-firewall-hub/pins/hub-") && path.hasSuffix(".json"), "\(path)")
+        #expect(config.pins.newTools == .allow)
+        // Another hub.json, even with the same server names, has its own store.
+        #expect(PinsConfig.defaultPath(stateFolder: "/s", configPath: "/a/hub.json") != path)
+        #expect(
+            PinsConfig.defaultPath(stateFolder: "/s", configPath: "/a/hub.json")
+                != PinsConfig.defaultPath(stateFolder: "/s", configPath: "/b/hub.json"))
+        #expect(PinsConfig.defaultPath(stateFolder: "/s", configPath: "/x y/hub.json").hasPrefix("/s/pins/x_y-"))
         #expect(try parse(#""naming": {}"#, environment: [:]).pins.path == nil)
     }
 

@@ -36,8 +36,7 @@ public final class MCPProcess: Sendable {
         currentDirectory: URL? = nil
     ) throws -> MCPProcess {
         _ = installSIGPIPEHandler
-        var merged = ProcessInfo.processInfo.environment
-        if let environment { merged.merge(environment) { _, new in new } }
+        let merged = TempFiles.childEnvironment(environment)
         let child = try ChildSpawn.spawn(
             path: executable.path, arguments: arguments, environment: merged,
             currentDirectory: currentDirectory?.path)

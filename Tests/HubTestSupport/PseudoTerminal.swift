@@ -48,8 +48,7 @@ public final class PseudoTerminal: Sendable {
         _ = fcntl(master, F_SETFD, FD_CLOEXEC)
         _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
         defer { close(slave) }
-        var merged = ProcessInfo.processInfo.environment
-        merged.merge(environment) { _, new in new }
+        let merged = TempFiles.childEnvironment(environment)
         let pid = try spawn(executable.path, arguments, merged, slave)
         let terminal = PseudoTerminal(pid: pid, master: master)
         let reader = Thread { [terminal] in terminal.readUntilClosed() }

@@ -19,6 +19,27 @@ public enum TempFiles {
         return url
     }
 
+    /// `XDG_STATE_HOME` for every process a test starts (unless the test gives its own): the hub's pin
+    /// store and other state land in a folder of this test run, never in the user's home, and no run
+    /// sees another's pins. Removed when the test process exits.
+    public static let stateHome: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hub-tests-state-\(UUID().uuidString)", isDirectory: true
+        ).path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: TempFiles.stateHome) }
+        return path
+    }()
+
+    /// `environment` merged over this process's, with `XDG_STATE_HOME` set to `stateHome` unless
+    /// `environment` names one.
+    public static func childEnvironment(_ environment: [String: String]?) -> [String: String] {
+        var merged = ProcessInfo.processInfo.environment
+        merged["XDG_STATE_HOME"] = stateHome
+        if let environment { merged.merge(environment) { _, new in new } }
+        return merged
+    }
+
     /// Removes a file or directory tree; a missing path is not an error.
     public static func remove(_ url: URL) {
         try? FileManager.default.removeItem(at: url)

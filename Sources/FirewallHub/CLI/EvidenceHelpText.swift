@@ -32,9 +32,10 @@ extension HelpText {
                mcp-firewall-hub pins forget SERVER[.TOOL] [--yes] [--config PATH]
 
         Tool definitions (name, title, description, input and output schema, annotations) and server
-        instructions are pinned by hash in the pin store (pins.path; default
-        $XDG_STATE_HOME/mcp-firewall-hub/pins.json). A definition that differs from its pin is pending
-        until a person accepts it.
+        instructions are pinned by hash in the pin store (pins.path; default one store per hub.json
+        under $XDG_STATE_HOME/mcp-firewall-hub/pins/). A definition that differs from its pin is held
+        by `serve` (listed as pinned, calls refused) and pending until a person accepts it here; a
+        running hub picks the acceptance up by itself.
 
         COMMANDS:
           list     What is pinned, and what is pending, with short hashes.

@@ -64,6 +64,9 @@ final class CatalogListing {
         }
     }
 
+    /// Whether `policy.hide` hides `server`'s `tool` (whatever else holds it back).
+    func hides(server: String, tool: String) -> Bool { hidings[server]?.rule(for: tool) != nil }
+
     /// The `hide` glob behind a name a client called, when it names a hidden tool (for the log).
     func hiddenRule(named name: String) -> String? { hiddenNames[name] }
 

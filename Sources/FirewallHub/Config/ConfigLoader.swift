@@ -177,9 +177,10 @@ enum ConfigLoader {
         config.pins =
             try root.attemptIfPresent { () throws(ConfigError) in
                 try root.child("pins").map { (n) throws(ConfigError) in
-                    try PinsConfig(node: n, environment: environment, configDirectory: directory)
+                    try PinsConfig(
+                        node: n, environment: environment, configDirectory: directory, configPath: config.filePath)
                 }
-            } ?? PinsConfig(environment: environment)
+            } ?? PinsConfig(environment: environment, configPath: config.filePath)
     }
 
     /// The file's bytes (BOM stripped), or a ConfigError a user can act on. Shared with the seed format.

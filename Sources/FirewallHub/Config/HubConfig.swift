@@ -19,7 +19,7 @@ struct HubConfig: Sendable, Equatable {
     /// The `audit` block; nil (the default) when the trail is off.
     var audit: AuditConfig? = nil
     /// The `pins` block with its defaults filled in (the store path depends on the environment).
-    var pins = PinsConfig(environment: [:])
+    var pins = PinsConfig(environment: [:], configPath: "")
 
     func server(named name: String) -> ServerConfig? { servers.first { $0.name == name } }
 

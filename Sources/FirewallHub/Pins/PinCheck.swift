@@ -105,9 +105,12 @@ struct ServerPinReport: Equatable, Sendable {
     }
 
     /// The tools as the client should see them: held new tools left out, changed ones with their pinned
-    /// definition (other members, such as `_meta`, as listed now).
+    /// definition (other members, such as `_meta`, as listed now), a repeated name only once (the first,
+    /// the one the check judged).
     func listedTools(_ listed: [JSONObject]) -> [JSONObject] {
-        listed.compactMap { tool in
+        var seen = Set<String>()
+        return listed.compactMap { tool in
+            if let name = ToolFingerprint.name(of: tool), !seen.insert(name).inserted { return nil }
             guard let name = ToolFingerprint.name(of: tool), let report = report(for: name) else { return tool }
             switch report.verdict {
             case .newHeld: return nil

@@ -282,6 +282,13 @@ extension HubRouter {
             answer(request.ticket, result: refusal)
             return
         }
+        // Its definition may have changed while the call waited: an approval of the call is not an
+        // acceptance of a new definition.
+        if let refusal = pins.refusal(server: call.server, tool: call.tool, exposedName: call.exposedName) {
+            log.info("approved \(call.exposedName), but its definition is now held by its pin; not running it")
+            answer(request.ticket, result: HeldCallText.toolError(refusal))
+            return
+        }
         var replay = request
         replay.request.params = ["name": .string(call.tool)]
         let entry = CatalogEntry(

@@ -244,12 +244,15 @@ extension HubRouter {
 
     func hubInstructions() -> String {
         HubInstructions.text(
-            naming: catalog.naming, servers: pool.live.map { (name: $0.name, instructions: $0.instructions) })
+            naming: catalog.naming,
+            servers: pool.live.map {
+                (name: $0.name, instructions: pins.instructions(server: $0.name, current: $0.instructions))
+            })
     }
 
     /// Re-merges the lists of every target a client may call under the current naming.
     func rebuildCatalog() {
-        for note in catalog.rebuild(pool.catalogSources) {
+        for note in catalog.rebuild(pinnedCatalogSources) {
             switch note {
             case .server(let server, let text): log.server(server, text)
             case .warning(let text): log.warning(text)

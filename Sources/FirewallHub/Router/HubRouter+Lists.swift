@@ -37,6 +37,7 @@ extension HubRouter {
         case .complete(let complete):
             if !duringStartup {
                 if complete.changed {
+                    if kind == .tools { pinSighting(target) }
                     // The client hears of it only when what it is shown changed (not for hidden tools, nor
                     // for a server in `discover` mode, whose tools are re-indexed for search_tools).
                     let before = kind == .tools ? catalog.items(.tools) : nil
@@ -59,6 +60,7 @@ extension HubRouter {
         }
         log.server(target.name, "ready with " + counts.joined(separator: ", "))
         let toolsBefore = catalog.items(.tools)
+        pinSighting(target)
         rebuildCatalog()
         // The tool list the client is shown may not move (hidden tools, a server in `discover` mode).
         let toolsShownChanged = toolsBefore != catalog.items(.tools)
@@ -92,6 +94,8 @@ extension HubRouter {
     }
 
     func handleListRequest(_ kind: ListKind, _ request: ClientRequest) {
+        // A person may have accepted a held definition (`pins accept`) since the list was built.
+        if kind == .tools, pins.holdsAnything { lookAgainAtPins() }
         switch ListPage.result(kind, items: catalog.items(kind), cursor: request.params?["cursor"]) {
         case .success(var result):
             if kind == .tools, request.isModern {

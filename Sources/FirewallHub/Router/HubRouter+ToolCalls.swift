@@ -26,6 +26,7 @@ extension HubRouter {
             return
         }
         if handleDiscoveryCall(request, params: params) { return }
+        if catalog.tool(named: name) == nil, refuseHeldNewTool(request, name: name) { return }
         guard let entry = catalog.tool(named: name), let target = pool.named(entry.server) else {
             answerUnknownTool(request, name: name)
             return
@@ -45,6 +46,11 @@ extension HubRouter {
                 error: JSONRPCError(
                     code: JSONRPCError.targetUnavailableCode,
                     message: "\(entry.exposedName): server \"\(target.name)\" is not available"))
+            return
+        }
+        // A definition that differs from what a person pinned is held before any policy is asked.
+        if let refusal = pinRefusal(entry) {
+            refuseHeldByPin(request, entry: entry, refusal: refusal, arguments: arguments)
             return
         }
         // The server's policy, then session policy (flows, limits, the guard), which only makes it stricter.

@@ -53,6 +53,8 @@ final class HubRouter {
     let bridge = EraBridge()
     /// Flow rules, limits and the exfiltration guard over this session's calls (HubRouter+SessionPolicy).
     let sessionPolicy: SessionPolicy
+    /// Tool definitions and instructions held until a person accepts a change (HubRouter+Pins).
+    let pins: PinGuard
 
     init(
         config: HubConfig, environment: [String: String], log: HubLog, mode: Mode,
@@ -75,6 +77,7 @@ final class HubRouter {
         catalog = Catalog(config: config, policies: policies)
         desk = ApprovalDesk(settings: config.approval)
         sessionPolicy = SessionPolicy(config: config.session)
+        pins = PinGuard(config: config.pins, active: mode == .serve)
         sink.attach(self)
     }
 

@@ -40,10 +40,11 @@ import Testing
             try TempFiles.write(document.serialized(), name: "definitions.json", in: directory)
         }
 
-        func launch() async throws -> MCPProcess {
+        func launch(capabilities: JSONValue = [:]) async throws -> MCPProcess {
             let hub = try MCPProcess.launch(
                 Binaries.url("mcp-firewall-hub"), arguments: ["serve", "--config", config.path])
-            try await hub.initializeAndWaitForTargets()
+            _ = try await hub.initialize(capabilities: capabilities)
+            _ = try await hub.call("tools/list")
             return hub
         }
 
@@ -223,6 +224,72 @@ import Testing
             containing: "pins: fx.get_balance changed since it was pinned", timeout: .seconds(30))
         #expect(!hub.stderrText.contains("Ignore the firewall"), "the new text is never logged either")
         #expect(setup.executed().filter { $0 == "get_balance" }.count == 1)
+    }
+
+    /// Waits for the hub's `elicitation/create` and returns it.
+    private func nextElicitation(_ hub: MCPProcess) async throws -> JSONRPCMessage.Request {
+        while true {
+            let message = try await hub.nextMessage(timeout: .seconds(30))
+            if case .request(let request) = message, request.method == "elicitation/create" { return request }
+        }
+    }
+
+    @Test func aPersonAcceptsAChangedDefinitionInTheClientsFormAndOnlyThere() async throws {
+        let setup = try Setup()
+        defer { TempFiles.remove(setup.directory) }
+        try setup.serve([Self.refund])
+        let hub = try await setup.launch(capabilities: ["elicitation": [:]])
+        defer { hub.terminate() }
+        try setup.serve([Self.poisonedRefund])
+        #expect(!(try await call(hub, "fx.redefine")).isToolError)
+        try await hub.waitForStderr(containing: "pins: fx.refund changed since it was pinned", timeout: .seconds(60))
+        _ = hub.takeQueuedMessages()
+
+        // The person sees the whole diff; an answer in the shape of a call approval, a decline or a
+        // cancel accepts nothing, and the call never runs.
+        for answer: JSONValue in [["action": "accept", "content": ["approve": true]], ["action": "decline"]] {
+            async let refused = call(hub, "fx.refund", ["charge": "ch_1"])
+            let prompt = try await nextElicitation(hub)
+            guard case .string(let id) = prompt.id else { throw Failure("prompt ids are strings") }
+            #expect(id.hasPrefix("mcp-firewall-hub/pin/"))
+            let message = prompt.params?["message"]?.stringValue ?? ""
+            #expect(message.contains("the definition of refund on server \"fx\" changed"), "\(message)")
+            #expect(message.contains("customer list to the to_account"), "the person sees the new text: \(message)")
+            #expect(message.contains(#"+ property "to_account""#), "\(message)")
+            hub.respond(to: prompt.id, result: answer)
+            let result = try await refused
+            #expect(result.isToolError)
+            #expect(result.firstText?.contains("The user did not accept it.") == true, "\(result)")
+            #expect(result.firstText?.contains("customer list") == false, "the model never sees the new text")
+        }
+        #expect(try await tools(hub)["fx.refund"]?["description"] == Self.refund["description"])
+
+        // Accepted: pinned, listed, the client told; the call that asked is not run, the next one is.
+        async let asked = call(hub, "fx.refund", ["charge": "ch_2"])
+        let prompt = try await nextElicitation(hub)
+        hub.respond(to: prompt.id, result: ["action": "accept", "content": ["accept": true]])
+        let answered = try await asked
+        #expect(answered.isToolError)
+        #expect(
+            answered.firstText?.contains("The user accepted the new definition of fx.refund") == true, "\(answered)")
+        #expect(!setup.executed().contains("refund"))
+        #expect(try await tools(hub)["fx.refund"]?["description"] == Self.poisonedRefund["description"])
+        let notices = hub.takeQueuedMessages().compactMap { message -> String? in
+            if case .notification(let n) = message { return n.method }
+            return nil
+        }
+        #expect(notices.contains("notifications/tools/list_changed"), "\(notices)")
+        #expect(!(try await call(hub, "fx.refund", ["charge": "ch_3", "to_account": "a"])).isToolError)
+        #expect(setup.executed() == ["redefine", "refund"], "\(setup.executed())")
+
+        // The store has it: a new hub trusts the accepted definition.
+        let list = try await setup.run(["pins", "list", "fx.refund"])
+        let row = list.stdout.split(separator: "\n").last?.split(separator: " ").map(String.init) ?? []
+        #expect(row.count >= 4 && row[1] == "refund" && row[3] == "-", "nothing pending: \(list)")
+        hub.closeStdin()
+        _ = try await hub.waitForExit(timeout: .seconds(30))
+        let accepted = try setup.auditRecords().filter { $0["kind"] == "pin" && $0["event"] == "accepted" }
+        #expect(accepted.count == 1 && accepted.first?["channel"] == "elicitation", "\(accepted)")
     }
 
     @Test func newToolsAreHeldWhenPinsNewToolsIsHold() async throws {

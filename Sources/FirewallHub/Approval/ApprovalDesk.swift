@@ -16,6 +16,8 @@ final class ApprovalDesk {
         var request: ClientRequest
         var call: FrozenCall
         var timer: Int?
+        /// Set when the prompt asks to accept a held tool definition (`PinPrompt`), not to run `call`.
+        var definition: PinOffer? = nil
     }
 
     let settings: ApprovalConfig
@@ -128,6 +130,22 @@ final class ApprovalDesk {
         let id = "mcp-firewall-hub/approval/\(nextPrompt)/" + SHA256.hex(SecureRandom.bytes(8))
         prompts[id] = Prompt(id: id, request: request, call: call)
         return (id, ElicitationPrompt.params(for: call))
+    }
+
+    /// Opens a prompt asking the person to accept `offer` (the agent's `call` of the held tool waits on
+    /// it and is not run either way).
+    func openDefinitionPrompt(for request: ClientRequest, call: FrozenCall, offer: PinOffer) -> (
+        id: String, params: JSONObject
+    ) {
+        nextPrompt += 1
+        let id = "mcp-firewall-hub/pin/\(nextPrompt)/" + SHA256.hex(SecureRandom.bytes(8))
+        prompts[id] = Prompt(id: id, request: request, call: call, definition: offer)
+        return (id, PinPrompt.params(for: offer))
+    }
+
+    /// Whether a prompt about `server`'s `tool` definition is open already (one question at a time).
+    func asksAboutDefinition(server: String, tool: String) -> Bool {
+        prompts.values.contains { $0.definition?.server == server && $0.definition?.tool == tool }
     }
 
     func setTimer(_ timer: Int, prompt id: String) {

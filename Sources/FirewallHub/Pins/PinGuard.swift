@@ -156,6 +156,44 @@ final class PinGuard {
         }
     }
 
+    /// What a person would be asked to accept for a held `tool`: the diff from its pin (or, new, the
+    /// whole definition) and the hash it is bound to. nil when nothing about it can be accepted here.
+    func offer(server: String, tool: String, exposedName: String) -> PinOffer? {
+        guard enabled, unreadable[server] == nil, let report = reports[server]?.report(for: tool) else { return nil }
+        switch report.verdict {
+        case .changed(let change):
+            return PinOffer(
+                server: server, tool: tool, exposedName: exposedName, hash: report.current.hash,
+                lines: change.readableLines, isNew: false)
+        case .newHeld:
+            return PinOffer(
+                server: server, tool: tool, exposedName: exposedName, hash: report.current.hash,
+                lines: JSONValue.object(report.current.definition).prettyPrinted().split(separator: "\n").map(
+                    String.init),
+                isNew: true)
+        case .unchanged, .firstSight, .newAllowed:
+            return nil
+        }
+    }
+
+    /// A person accepted `offer` (through the client's form): pins exactly the definition shown, in the
+    /// store (or in memory when the store cannot be written). False when what is pending is no longer
+    /// that definition (it changed again): nothing is pinned.
+    func accept(_ offer: PinOffer) -> Result<Bool, PinStore.Failure> {
+        guard enabled else { return .success(false) }
+        if let store, !warnedAboutStore {
+            var updated: ServerPins?
+            let result = store.update { file -> Result<Bool, PinStore.Failure> in
+                let accepted = file.servers[offer.server]?.accept(tool: offer.tool, expectedHash: offer.hash) != nil
+                updated = file.servers[offer.server]
+                return .success(accepted)
+            }
+            if case .success(true) = result { pins[offer.server] = updated }
+            return result
+        }
+        return .success(pins[offer.server]?.accept(tool: offer.tool, expectedHash: offer.hash) != nil)
+    }
+
     /// The instructions to pass on for `server`: the pinned text while a change is held.
     func instructions(server: String, current: String?) -> String? {
         guard enabled else { return current }

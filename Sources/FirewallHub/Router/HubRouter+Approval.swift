@@ -143,6 +143,10 @@ extension HubRouter {
     /// The client answered an approval prompt.
     func promptAnswered(_ prompt: ApprovalDesk.Prompt, _ outcome: JSONRPCMessage.Response.Outcome) {
         timers.cancel(prompt.timer)
+        if let offer = prompt.definition {
+            definitionPromptAnswered(prompt, offer: offer, outcome)
+            return
+        }
         switch outcome {
         case .error(let error):
             auditRecord(
@@ -182,6 +186,14 @@ extension HubRouter {
 
     func promptTimedOut(_ id: String) {
         guard let prompt = desk.closePrompt(id) else { return }
+        if let offer = prompt.definition {
+            notifyClient(
+                .init(
+                    method: "notifications/cancelled",
+                    params: ["requestId": .string(id), "reason": "no answer to the prompt in time"]))
+            definitionNotAccepted(prompt, offer: offer, because: "The user did not answer the prompt in time.")
+            return
+        }
         let approval = approvalConfig(prompt.call)
         auditRecord(
             .approval(

@@ -45,6 +45,8 @@ extension HubRouter {
     }
 
     /// Refuses a call the pins hold: a tool result the model reads (not a protocol error), recorded.
+    /// When the client can show a form, the person is first asked whether to accept the definition
+    /// (`HubRouter+PinPrompts`); the call itself is not run either way.
     func refuseHeldByPin(_ request: ClientRequest, entry: CatalogEntry, refusal: String, arguments: JSONObject?) {
         log.info(
             "call \(entry.exposedName) → held by its pin (\(pins.heldReason(server: entry.server, tool: entry.tool)))")
@@ -54,6 +56,7 @@ extension HubRouter {
                 arguments: arguments, meta: request.params?["_meta"]?.objectValue)
             auditRecord(.decision(call, .pinHeld(reason: pins.heldReason(server: entry.server, tool: entry.tool))))
         }
+        if askToAcceptDefinition(request, entry: entry, arguments: arguments) { return }
         answer(request.ticket, result: HeldCallText.toolError(refusal))
     }
 
@@ -67,8 +70,8 @@ extension HubRouter {
         guard let held = pins.heldNewTool(named: name, naming: catalog.naming),
             let refusal = pins.refusal(server: held.server, tool: held.tool, exposedName: name)
         else { return false }
-        log.info("call \(name) → held by its pin (new tool)")
-        answer(request.ticket, result: HeldCallText.toolError(refusal))
+        let entry = CatalogEntry(exposedName: name, server: held.server, tool: held.tool, definition: JSONObject())
+        refuseHeldByPin(request, entry: entry, refusal: refusal, arguments: request.params?["arguments"]?.objectValue)
         return true
     }
 

@@ -31,6 +31,8 @@ final class PinGuard {
     private var unreadable: [String: String] = [:]
     /// The report behind the current catalog, by server (`listed`).
     private var reports: [String: ServerPinReport] = [:]
+    /// The held tools of each server's report (`refusal` runs on every call).
+    private var held: [String: Set<String>] = [:]
     /// The events already logged and recorded per server, so a restart does not repeat them.
     private var announced: [String: [AuditPinEvent]] = [:]
     private var lastLook: [String: Double] = [:]
@@ -128,17 +130,22 @@ final class PinGuard {
         guard enabled else { return tools }
         guard unreadable[server] == nil else {
             reports[server] = nil
+            held[server] = nil
             return []
         }
         let report = PinCheck.check(
             server: server, pinned: pins[server], listed: tools, instructions: instructions, newTools: newTools, at: "")
         reports[server] = report
+        let heldNames = Set(report.tools.filter(\.verdict.isHeld).map(\.name))
+        held[server] = heldNames.isEmpty ? nil : heldNames
         return report.listedTools(tools)
     }
 
     /// nil when a call of `server`'s `tool` may go on to the policy; else why it is refused.
     func refusal(server: String, tool: String, exposedName: String) -> String? {
         guard enabled else { return nil }
+        // Every call asks: one hash look-up, not a walk over the server's tools.
+        if unreadable[server] == nil, !(held[server]?.contains(tool) ?? false) { return nil }
         if let why = unreadable[server] {
             return "\(exposedName) is held: the hub cannot read what a person pinned for \(server) (\(why)). "
                 + "Nothing was sent to the server. Ask the user to check the pin store."

@@ -159,8 +159,14 @@ import Testing
         let diff = try await setup.run(["pins", "diff", "--offline"])
         #expect(diff.stdout.contains("fx.refund"), "\(diff)")
         #expect(diff.stdout.contains("to_account"), "\(diff)")
+        // `explain` says the pin decides before any policy step.
+        let explained = try await setup.run(["explain", "fx.refund", "--start"])
+        #expect(explained.stdout.contains("pin: HELD — the server's definition differs"), "\(explained)")
+        #expect(explained.stdout.contains(#"property "to_account" added"#), "\(explained)")
         let accepted = try await setup.run(["pins", "accept", "fx.refund", "--yes"])
         #expect(accepted.status == 0, "\(accepted.stderr)")
+        let matches = try await setup.run(["explain", "fx.refund", "--start"])
+        #expect(matches.stdout.contains("pin: matches the pinned definition"), "\(matches)")
 
         // The running hub sees the acceptance: the new definition is listed and the call runs.
         _ = hub.takeQueuedMessages()

@@ -63,6 +63,7 @@ enum ExplainCommand {
 
         var annotations = PolicyTrace.Annotations.unknown
         var listedName: String?
+        var liveDefinition: JSONObject?
         if let started {
             for server in started where server.failure != nil {
                 notes.append("server \"\(server.name)\" did not start: \(server.failure!)")
@@ -72,6 +73,8 @@ enum ExplainCommand {
                 candidates = [ToolReference.Target(server: entry.server, tool: entry.tool)]
                 annotations = .known(entry.annotations)
                 listedName = entry.exposedName
+                liveDefinition = entry.definition
+                liveDefinition?["name"] = .string(entry.tool)
                 if started.count < config.servers.count {
                     notes.append(
                         "only \(started.map(\.name).joined(separator: ", ")) started: another server's tool could "
@@ -106,7 +109,9 @@ enum ExplainCommand {
             target: target, listedName: listedName, client: options.client, naming: naming, notes: notes,
             toolMissing: toolMissing, serverStarted: started?.contains { $0.name == target.server } ?? false)
         let trace = engine.explain(tool: target.tool, annotations: annotations, arguments: arguments)
-        HubCommandLine.writeStdout(ExplainText.render(trace, context))
+        HubCommandLine.writeStdout(
+            ExplainText.render(trace, context)
+                + ExplainPins.line(config: config, server: target.server, tool: target.tool, live: liveDefinition))
         // A name that routes to nothing, or a needed server that did not start, is a failure.
         let serverFailed = started?.contains { $0.name == target.server && $0.failure != nil } ?? false
         return toolMissing || (serverFailed && trace.dependsOnAnnotations) ? Exit.unresolved : Exit.explained

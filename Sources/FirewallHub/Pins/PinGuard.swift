@@ -143,8 +143,8 @@ final class PinGuard {
 
     /// nil when a call of `server`'s `tool` may go on to the policy; else why it is refused.
     func refusal(server: String, tool: String, exposedName: String) -> String? {
-        guard enabled else { return nil }
-        // Every call asks: one hash look-up, not a walk over the server's tools.
+        // Every call asks: nothing held anywhere is one test; else a look-up, never a walk over the tools.
+        guard enabled, holdsTools else { return nil }
         if unreadable[server] == nil, !(held[server]?.contains(tool) ?? false) { return nil }
         if let why = unreadable[server] {
             return "\(exposedName) is held: the hub cannot read what a person pinned for \(server) (\(why)). "
@@ -231,6 +231,9 @@ final class PinGuard {
         let held = Set(reports.values.filter(\.holdsAnything).map(\.server)).union(unreadable.keys)
         return held.sorted().filter { now - (lastLook[$0] ?? -.infinity) >= Self.lookAgainInterval }
     }
+
+    /// Some tool is held (cheap: asked on every call).
+    var holdsTools: Bool { !unreadable.isEmpty || !held.isEmpty }
 
     var holdsAnything: Bool { !unreadable.isEmpty || reports.values.contains { $0.holdsAnything } }
 

@@ -26,7 +26,7 @@ extension HubRouter {
             return
         }
         if handleDiscoveryCall(request, params: params) { return }
-        if catalog.tool(named: name) == nil, refuseHeldNewTool(request, name: name) { return }
+        if pins.holdsTools, catalog.tool(named: name) == nil, refuseHeldNewTool(request, name: name) { return }
         guard let entry = catalog.tool(named: name), let target = pool.named(entry.server) else {
             answerUnknownTool(request, name: name)
             return

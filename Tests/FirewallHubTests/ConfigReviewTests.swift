@@ -25,6 +25,14 @@ import Testing
             ).isEmpty)
     }
 
+    @Test func pinningTurnedOff() throws {
+        let off = try warnings(
+            #"{"servers": {"a": {\#(Self.careful)}}, "approval": {"notify": ["notify-send", "{summary}"]}, "pins": {"enabled": false}}"#
+        )
+        #expect(off.map(\.kind) == [.pinningOff])
+        #expect(off.first?.jsonPath == "pins.enabled")
+    }
+
     @Test func agentCodesAndAgentFallback() throws {
         let all = try warnings(
             #"{"servers": {"a": {\#(Self.careful), "approval": {"fallback": "agent"}}}, "approval": {"code_delivery": "agent"}}"#

@@ -24,6 +24,13 @@ enum ConfigReview {
                     + "a server adds later",
                 fix: "use \"approve\" (or leave it unset), and allow the tools you trust by name")
         }
+        if !config.pins.enabled {
+            review.add(
+                .pinningOff, at: "pins.enabled",
+                "tool-definition pinning is off: a server can change a tool's description, schema or annotations "
+                    + "(what the model reads and what the built-in policy trusts) without anyone noticing",
+                fix: "remove \"enabled\": false; review changes with `mcp-firewall-hub pins diff`")
+        }
         namingWarnings(config, into: &review)
         serverWarnings(config, document: document, environment: environment, into: &review)
         return review.warnings

@@ -39,6 +39,8 @@ struct ConfigWarning: Sendable, Equatable, CustomStringConvertible {
         case unknownTool
         /// With `--start`: a rule's argument is not in the schema of any tool it applies to.
         case unknownArgument
+        /// `pins.enabled: false`: a server can change what its tools tell the model unnoticed.
+        case pinningOff
     }
 
     var kind: Kind

@@ -81,6 +81,59 @@ import Testing
         #expect(replay.stdout.contains("replay: 3 recorded decisions, 1 would change (1 stricter, 0 looser)"))
     }
 
+    /// Two clients each spawn their own hub on one hub.json: both hubs serve calls at the same time,
+    /// several in flight each, into one rotating trail, and `audit verify` finds one intact chain that
+    /// holds every decision and every outcome of both.
+    @Test func twoHubsServingCallsAtOnceKeepOneChainAcrossRotations() async throws {
+        let folder = try TempFiles.directory().path
+        let trail = folder + "/audit.jsonl"
+        let fixture = try HubFixture.standard(extra: [
+            "audit": ["path": .string(trail), "max_bytes": 65536, "keep": 1000]
+        ])
+        let hubs = try (0..<2).map { _ in try fixture.launchHub() }
+        defer { for hub in hubs { hub.terminate() } }
+        for hub in hubs { try await hub.initializeAndWaitForTargets() }
+
+        let workers = 4
+        let callsPerWorker = 60
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for hub in hubs {
+                for worker in 0..<workers {
+                    group.addTask {
+                        for n in 0..<callsPerWorker {
+                            let allowed = (worker + n) % 2 == 0
+                            let name = allowed ? "payments.get_balance" : "payments.delete_customer"
+                            let arguments: JSONObject = allowed ? [:] : ["customer": .string("cus_\(worker)_\(n)")]
+                            let result = try await hub.call(
+                                "tools/call", params: ["name": .string(name), "arguments": .object(arguments)],
+                                timeout: .seconds(120))
+                            #expect(result.isToolError != allowed, "\(name): \(result)")
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for hub in hubs {
+            hub.closeStdin()
+            #expect(try await hub.waitForExit(timeout: .seconds(60)) == 0, "\(hub.stderrText)")
+        }
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { $0 == "audit.jsonl" || ($0.hasPrefix("audit.jsonl.") && Int($0.dropFirst(12)) != nil) }
+        #expect(files.count >= 3, "the calls rotate the trail more than once: \(files)")
+        let all = try files.flatMap { try records(folder + "/" + $0) }
+        let total = hubs.count * workers * callsPerWorker
+        #expect(all.filter { $0["kind"] == "decision" }.count == total)
+        #expect(all.filter { $0["kind"] == "outcome" }.count == total / 2)
+        #expect(all.filter { $0["kind"] == "session_start" }.count == hubs.count)
+        #expect(Set(all.compactMap { $0["session"]?.stringValue }).count == hubs.count)
+
+        let verify = try await run(["audit", "verify", "--config", fixture.configURL.path])
+        #expect(verify.status == 0, "\(verify)")
+        #expect(verify.stdout.contains("\(all.count) record(s) in \(files.count) file(s)"), "\(verify.stdout)")
+    }
+
     @Test func aFailClosedTrailThatCannotRecordACallRefusesIt() async throws {
         let fixture = try HubFixture.standard()
         let trail = fixture.directory.path + "/audit.jsonl"

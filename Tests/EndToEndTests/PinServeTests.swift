@@ -9,16 +9,16 @@ import Testing
 @Suite struct PinServeTests {
     /// A hub.json with one fixture server `fx` (policy: allow everything, so only the pins hold calls)
     /// serving `definitions.json`, re-read when `fx.redefine` is called; pins and audit in the folder.
-    private struct Setup {
+    struct Setup {
         let directory: URL
         let config: URL
         var pins: String { directory.appendingPathComponent("pins.json").path }
         var audit: String { directory.appendingPathComponent("audit.jsonl").path }
         var journal: String { directory.appendingPathComponent("fx.journal").path }
 
-        init(pins: JSONObject = ["path": "pins.json"]) throws {
+        init(pins: JSONObject = ["path": "pins.json"], approval: JSONObject? = nil) throws {
             directory = try TempFiles.directory()
-            let hub: JSONValue = [
+            var hub: JSONObject = [
                 "servers": [
                     "fx": [
                         "command": .string(Binaries.url("fixture-server").path),
@@ -32,7 +32,8 @@ import Testing
                 ],
                 "pins": .object(pins), "audit": ["path": "audit.jsonl"],
             ]
-            config = try TempFiles.write(hub.prettyPrinted(), name: "hub.json", in: directory)
+            if let approval { hub["approval"] = .object(approval) }
+            config = try TempFiles.write(JSONValue.object(hub).prettyPrinted(), name: "hub.json", in: directory)
         }
 
         func serve(_ tools: [JSONValue], instructions: String = "Payments, carefully.") throws {
@@ -91,7 +92,7 @@ import Testing
         "name": "export_customers", "description": "All customers.", "inputSchema": ["type": "object"],
     ]
 
-    private func tools(_ hub: MCPProcess) async throws -> [String: JSONValue] {
+    func tools(_ hub: MCPProcess) async throws -> [String: JSONValue] {
         var byName: [String: JSONValue] = [:]
         for tool in try await hub.call("tools/list")["tools"]?.arrayValue ?? [] {
             if let name = tool["name"]?.stringValue { byName[name] = tool }
@@ -99,12 +100,12 @@ import Testing
         return byName
     }
 
-    private func call(_ hub: MCPProcess, _ name: String, _ arguments: JSONObject = [:]) async throws -> JSONValue {
+    func call(_ hub: MCPProcess, _ name: String, _ arguments: JSONObject = [:]) async throws -> JSONValue {
         try await hub.call("tools/call", params: ["name": .string(name), "arguments": .object(arguments)])
     }
 
     /// Polls until `condition` holds (generous deadline: CI machines are busy).
-    private func eventually(
+    func eventually(
         _ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout

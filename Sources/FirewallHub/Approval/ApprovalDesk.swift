@@ -143,6 +143,11 @@ final class ApprovalDesk {
         return (id, PinPrompt.params(for: offer))
     }
 
+    /// The handle of a live code already sent for exactly `offer` (one code per held definition).
+    func heldDefinition(_ offer: PinOffer, now: Double) -> String? {
+        store.liveID(now: now) { $0.definition == offer }
+    }
+
     /// Whether a prompt about `server`'s `tool` definition is open already (one question at a time).
     func asksAboutDefinition(server: String, tool: String) -> Bool {
         prompts.values.contains { $0.definition?.server == server && $0.definition?.tool == tool }

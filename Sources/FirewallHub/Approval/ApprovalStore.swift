@@ -80,6 +80,11 @@ struct ApprovalStore: Sendable {
         pending.first { $0.id == id }?.call
     }
 
+    /// The handle of the first held call still live at `now` that `matches`, if any.
+    func liveID(now: Double, where matches: (FrozenCall) -> Bool) -> String? {
+        pending.first { $0.expiresAt > now && matches($0.call) }?.id
+    }
+
     /// Holds `call` under a fresh code, unique among live codes, and a second code for a session grant
     /// when `withSessionCode` (only for a channel that reaches the human alone). Refused while the
     /// store is locked, or when `settings.maxPending` calls already wait: nothing held is ever dropped

@@ -16,6 +16,9 @@ struct FrozenCall: Sendable, Equatable {
     var rule: String
     /// SHA-256 of the canonical JSON of `{"server","tool","arguments"}`; see `digest(server:tool:arguments:)`.
     var digest: [UInt8]
+    /// Set when what waits for the human's code is a held tool definition (`PinOffer`), not this call:
+    /// the code accepts exactly that definition and runs nothing.
+    var definition: PinOffer? = nil
 
     /// A frozen call whose `digest` is computed from `server`, `tool` and `arguments`.
     init(

@@ -52,6 +52,29 @@ enum HeldCallText {
         return toolError(JSONValue.object(o).prettyPrinted())
     }
 
+    /// A call of a tool whose definition is held, when a code that accepts the definition went to the
+    /// user out of band: the refusal (which never echoes the new text), the handle, what to do. No code.
+    static func definitionHeldOutOfBand(refusal: String, offer: PinOffer, callID: String, ttlSeconds: Int)
+        -> JSONValue
+    {
+        var o = JSONObject()
+        o["status"] = "DEFINITION_HELD"
+        o["message"] = .string(
+            refusal + " A code that accepts the new definition was sent to the user outside this conversation.")
+        o["server"] = .string(offer.server)
+        o["tool"] = .string(offer.exposedName)
+        o["call_id"] = .string(callID)
+        o["expires_in_seconds"] = .int(ttlSeconds)
+        o["instruction"] = .string(
+            "Tell the user that \(offer.exposedName) changed and ask whether they accept the new definition; they "
+                + "can read it with `mcp-firewall-hub pins diff \(offer.server).\(offer.tool)`. Then STOP and wait. "
+                + "Only if the user gives you a code, call \(ToolCatalog.confirmToolName) with "
+                + "{\"otp\": \"<the code the user typed>\", \"call_id\": \"\(callID)\"}: that accepts the "
+                + "definition and runs nothing; read the tool again (tools/list) before calling it. You do not have "
+                + "the code and must never guess one. The code expires in \(ttlSeconds) seconds.")
+        return toolError(JSONValue.object(o).prettyPrinted())
+    }
+
     static func declined(call: FrozenCall, reason: String) -> JSONValue {
         toolError(
             "\(call.exposedName) was declined by the user (\(reason)); it did not run. "

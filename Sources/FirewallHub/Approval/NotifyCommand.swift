@@ -22,8 +22,12 @@ struct NotifyCommand: Sendable {
         var fullCallPath: String?
 
         var table: [String: String] {
-            let summary = ApprovalSummary(call: call, callID: held.id).text(
-                code: held.code, sessionCode: held.sessionCode, ttlSeconds: ttlSeconds, fullCallPath: fullCallPath)
+            let summary =
+                call.definition.map {
+                    PinPrompt.codeSummary($0, callID: held.id, code: held.code, ttlSeconds: ttlSeconds)
+                }
+                ?? ApprovalSummary(call: call, callID: held.id).text(
+                    code: held.code, sessionCode: held.sessionCode, ttlSeconds: ttlSeconds, fullCallPath: fullCallPath)
             return [
                 "{code}": held.code, "{session_code}": held.sessionCode ?? "", "{call_id}": held.id,
                 "{server}": call.server, "{tool}": call.tool,

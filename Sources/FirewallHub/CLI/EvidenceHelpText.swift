@@ -34,8 +34,9 @@ extension HelpText {
         Tool definitions (name, title, description, input and output schema, annotations) and server
         instructions are pinned by hash in the pin store (pins.path; default one store per hub.json
         under $XDG_STATE_HOME/mcp-firewall-hub/pins/). A definition that differs from its pin is held
-        by `serve` (listed as pinned, calls refused) and pending until a person accepts it here; a
-        running hub picks the acceptance up by itself.
+        by `serve` (listed as pinned, calls refused) and pending until a person accepts it here (a
+        running hub picks the acceptance up by itself), in the client's approval form, or with the code
+        approval.notify sends when the agent calls the tool.
 
         COMMANDS:
           list     What is pinned, and what is pending, with short hashes.

@@ -171,13 +171,13 @@ final class PinGuard {
         case .changed(let change):
             return PinOffer(
                 server: server, tool: tool, exposedName: exposedName, hash: report.current.hash,
-                lines: change.readableLines, isNew: false)
+                lines: change.readableLines, change: change.summary, isNew: false)
         case .newHeld:
             return PinOffer(
                 server: server, tool: tool, exposedName: exposedName, hash: report.current.hash,
                 lines: JSONValue.object(report.current.definition).prettyPrinted().split(separator: "\n").map(
                     String.init),
-                isNew: true)
+                change: "a new tool", isNew: true)
         case .unchanged, .firstSight, .newAllowed:
             return nil
         }

@@ -1,9 +1,10 @@
 import MCPWire
 
-/// The `elicitation/create` form that asks a person whether to accept a held tool definition, shown
-/// when the agent calls the tool, and the reading of the answer. Pure. The form shows the whole diff
-/// (it is for the person, not the model); only `accept: true` under `action: "accept"` accepts, and the
-/// acceptance is bound to the hash shown (`PinOffer.hash`).
+/// What a person is shown to accept a held tool definition when the agent calls the tool: the
+/// `elicitation/create` form and the reading of its answer, or the `approval.notify` summary that
+/// carries a code. Pure. The form shows the whole diff (it is for the person, not the model); only
+/// `accept: true` under `action: "accept"` accepts; either way the acceptance is bound to the hash of
+/// the definition shown (`PinOffer.hash`).
 struct PinOffer: Sendable, Equatable {
     var server: String
     var tool: String
@@ -12,6 +13,8 @@ struct PinOffer: Sendable, Equatable {
     var hash: String
     /// The readable diff (changed tool) or the whole definition (new tool), one line each.
     var lines: [String]
+    /// What changed, in one line of field names ("description changed; inputSchema: property …").
+    var change: String
     var isNew: Bool
 }
 
@@ -58,5 +61,19 @@ enum PinPrompt {
     /// Whether an `ElicitResult` accepts. Anything but `action: "accept"` with `accept: true` does not.
     static func accepts(_ result: JSONValue) -> Bool {
         result["action"] == .string("accept") && result["content"]?["accept"] == .bool(true)
+    }
+
+    /// The `{summary}` of `approval.notify` for a held definition: what changed, the code that accepts
+    /// it, and the command that shows the whole change. One line; a code accepts, it never runs a call.
+    static func codeSummary(_ offer: PinOffer, callID: String, code: String, ttlSeconds: Int) -> String {
+        let what =
+            offer.isNew
+            ? "server \"\(offer.server)\" offers a new tool, \(offer.tool), held until you accept it"
+            : "the definition of \(offer.tool) on server \"\(offer.server)\" changed since it was pinned "
+                + "(\(offer.change))"
+        return ApprovalSummary.oneLine(
+            "mcp-firewall-hub pin [\(callID)]: \(what). Read it first: mcp-firewall-hub pins diff "
+                + "\(offer.server).\(offer.tool). Code \(code) accepts this definition (it runs nothing). "
+                + "Expires in \(ttlSeconds) s. Give the code to your agent only if you accept it.")
     }
 }

@@ -191,7 +191,8 @@ extension HubRouter {
                 .init(
                     method: "notifications/cancelled",
                     params: ["requestId": .string(id), "reason": "no answer to the prompt in time"]))
-            definitionNotAccepted(prompt, offer: offer, because: "The user did not answer the prompt in time.")
+            definitionNotAccepted(
+                prompt.request.ticket, offer: offer, because: "The user did not answer the prompt in time.")
             return
         }
         let approval = approvalConfig(prompt.call)
@@ -243,10 +244,17 @@ extension HubRouter {
         }
         // The scope is what the human's code grants (its session code), never an argument the model chose.
         if let grant { log.info("grant \(grant.id): \(call.server)/\(call.tool) for \(grant.scope)") }
-        log.info("approved \(call.exposedName) with its code; running it")
+        log.info(
+            call.definition == nil
+                ? "approved \(call.exposedName) with its code; running it"
+                : "the code for \(call.exposedName)'s held definition was given")
         let approval = AuditApproval(
             result: .approved, channel: codeChannel(call), scope: "\(scope)", grantID: grant?.id)
         guard auditAdmit(.approval(auditCall(request.ticket, call), approval), refusing: request.ticket) else { return }
+        if let offer = call.definition {
+            acceptDefinition(offer, channel: .codeOutOfBand, answering: request.ticket)
+            return
+        }
         // The replay keeps the original call's `_meta`; a progress token of the confirm call wins,
         // because that is the request the client is now waiting on.
         var meta = call.meta ?? JSONObject()

@@ -1,8 +1,10 @@
 import MCPWire
 
-/// Owns: asking a person, through the client's form, whether to accept a held tool definition when the
-/// agent calls it (`PinPrompt`), and what follows from the answer. Never: accepts without a person's
-/// `accept: true`, accepts anything but the definition shown, or runs the call that asked.
+/// Owns: asking a person whether to accept a held tool definition when the agent calls it — in the
+/// client's form (`PinPrompt`), else with a code sent through `approval.notify` — and what follows
+/// from the answer. Never: accepts without a person's `accept: true` or out-of-band code (a code in a
+/// tool result would let the model accept), accepts anything but the definition shown, or runs the
+/// call that asked.
 extension HubRouter {
     /// Asks the person whether to accept the held definition of `entry`: only a legacy client that
     /// declared form elicitation, with `approval.elicitation` on, one question per tool at a time,
@@ -28,49 +30,92 @@ extension HubRouter {
         return true
     }
 
+    /// Holds the held definition of `entry` under a code sent to the person through `approval.notify`
+    /// (only that channel: a code in the result would let the model accept it). One live code per
+    /// definition: a second call gets the same handle. False when no code was sent (the caller refuses).
+    func holdDefinitionForCode(_ request: ClientRequest, entry: CatalogEntry, arguments: JSONObject?, refusal: String)
+        -> Bool
+    {
+        guard let target = pool.named(entry.server),
+            case .outOfBand(let argv) = ApprovalChannel.codeChannel(config.approval(for: target.config)),
+            let offer = pins.offer(server: entry.server, tool: entry.tool, exposedName: entry.exposedName)
+        else { return false }
+        let ttl = config.approval.codeTTLSeconds
+        if let waiting = desk.heldDefinition(offer, now: now()) {
+            answer(
+                request.ticket,
+                result: HeldCallText.definitionHeldOutOfBand(
+                    refusal: refusal, offer: offer, callID: waiting, ttlSeconds: ttl))
+            return true
+        }
+        var call = FrozenCall(
+            server: entry.server, tool: entry.tool, exposedName: entry.exposedName, arguments: arguments,
+            meta: nil, rule: "its definition is held by its pin")
+        call.definition = offer
+        guard case .success(let held) = desk.hold(call, now: now(), withSessionCode: false) else { return false }
+        log.info("\(entry.exposedName): a code that accepts its held definition was sent out of band as \(held.id)")
+        let log = self.log
+        let callID = held.id
+        NotifyCommand(argv: argv).run(
+            NotifyCommand.Values(held: held, call: call, ttlSeconds: ttl, fullCallPath: nil), environment: environment
+        ) { failure in
+            if let failure { log.warning("pin \(callID): \(failure); the definition stays held") }
+        }
+        answer(
+            request.ticket,
+            result: HeldCallText.definitionHeldOutOfBand(
+                refusal: refusal, offer: offer, callID: held.id, ttlSeconds: ttl))
+        return true
+    }
+
     /// The person answered the definition prompt: an acceptance pins exactly what was shown and
     /// releases it (the client hears its list changed); the call that asked is answered, not run.
     func definitionPromptAnswered(
         _ prompt: ApprovalDesk.Prompt, offer: PinOffer, _ outcome: JSONRPCMessage.Response.Outcome
     ) {
         guard case .result(let result) = outcome, PinPrompt.accepts(result) else {
-            definitionNotAccepted(prompt, offer: offer, because: "The user did not accept it.")
+            definitionNotAccepted(prompt.request.ticket, offer: offer, because: "The user did not accept it.")
             return
         }
+        acceptDefinition(offer, channel: .elicitation, answering: prompt.request.ticket)
+    }
+
+    /// A person accepted `offer` (in the form, or with its out-of-band code): exactly what was shown is
+    /// pinned and released (the client hears its list changed); `ticket` is answered, nothing is run.
+    func acceptDefinition(_ offer: PinOffer, channel: AuditChannel, answering ticket: CallTable.Ticket) {
         switch pins.accept(offer) {
         case .success(true):
             log.info("the user accepted the definition of \(offer.server).\(offer.tool) (\(offer.hash.prefix(12)))")
             auditRecord(
                 .pin(
                     AuditPinEvent(
-                        kind: .accepted, server: offer.server, tool: offer.tool, hash: offer.hash,
-                        channel: .elicitation)))
+                        kind: .accepted, server: offer.server, tool: offer.tool, hash: offer.hash, channel: channel)))
             if let target = pool.named(offer.server), target.state == .ready { pinSighting(target) }
             let before = catalog.items(.tools)
             rebuildCatalog()
             if before != catalog.items(.tools) { notifyListChanged(.tools) }
             answer(
-                prompt.request.ticket,
+                ticket,
                 result: HeldCallText.toolError(
                     "The user accepted the \(offer.isNew ? "new tool" : "new definition of") \(offer.exposedName); it "
-                        + "is listed now. This call was not run: read the tool's definition again (tools/list) and "
+                        + "is listed now. No call was run: read the tool's definition again (tools/list) and "
                         + "call it again only if it still fits the task."))
         case .success(false):
             definitionNotAccepted(
-                prompt, offer: offer,
+                ticket, offer: offer,
                 because: "Its definition changed again before it could be pinned; nothing was accepted.")
         case .failure(let failure):
             log.error("pins: could not record the acceptance of \(offer.server).\(offer.tool): \(failure)")
-            definitionNotAccepted(prompt, offer: offer, because: "The acceptance could not be recorded.")
+            definitionNotAccepted(ticket, offer: offer, because: "The acceptance could not be recorded.")
         }
     }
 
-    /// The call that asked is refused, with why the definition is still held.
-    func definitionNotAccepted(_ prompt: ApprovalDesk.Prompt, offer: PinOffer, because reason: String) {
+    /// `ticket` is answered with a refusal saying why the definition is still held.
+    func definitionNotAccepted(_ ticket: CallTable.Ticket, offer: PinOffer, because reason: String) {
         log.info("\(offer.exposedName): the definition stays held (\(reason))")
         let refusal =
             pins.refusal(server: offer.server, tool: offer.tool, exposedName: offer.exposedName)
             ?? "\(offer.exposedName) is held until a person accepts its definition."
-        answer(prompt.request.ticket, result: HeldCallText.toolError(refusal + " " + reason))
+        answer(ticket, result: HeldCallText.toolError(refusal + " " + reason))
     }
 }

@@ -45,8 +45,8 @@ extension HubRouter {
     }
 
     /// Refuses a call the pins hold: a tool result the model reads (not a protocol error), recorded.
-    /// When the client can show a form, the person is first asked whether to accept the definition
-    /// (`HubRouter+PinPrompts`); the call itself is not run either way.
+    /// The person is first asked whether to accept the definition, in the client's form or with a code
+    /// sent out of band (`HubRouter+PinPrompts`); the call itself is not run either way.
     func refuseHeldByPin(_ request: ClientRequest, entry: CatalogEntry, refusal: String, arguments: JSONObject?) {
         log.info(
             "call \(entry.exposedName) → held by its pin (\(pins.heldReason(server: entry.server, tool: entry.tool)))")
@@ -57,6 +57,11 @@ extension HubRouter {
             auditRecord(.decision(call, .pinHeld(reason: pins.heldReason(server: entry.server, tool: entry.tool))))
         }
         if askToAcceptDefinition(request, entry: entry, arguments: arguments) { return }
+        if !desk.asksAboutDefinition(server: entry.server, tool: entry.tool),
+            holdDefinitionForCode(request, entry: entry, arguments: arguments, refusal: refusal)
+        {
+            return
+        }
         answer(request.ticket, result: HeldCallText.toolError(refusal))
     }
 

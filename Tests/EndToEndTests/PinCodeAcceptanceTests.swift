@@ -1,0 +1,96 @@
+import Foundation
+import HubTestSupport
+import MCPWire
+import Testing
+
+/// A held tool definition accepted with a code sent to the person out of band (`approval.notify`),
+/// for clients that cannot show a form: the model only ever learns that a code was sent.
+extension PinServeTests {
+    /// The notify command writes the code and the summary, one per line, to `path`.
+    private static func notify(to path: String) -> JSONObject {
+        [
+            "notify": [
+                "/bin/sh", "-c", "printf '%s\\n%s\\n' \"$1\" \"$2\" > \"$3\"", "sh", "{code}", "{summary}",
+                .string(path),
+            ]
+        ]
+    }
+
+    @Test func aPersonAcceptsAChangedDefinitionWithACodeSentOutOfBand() async throws {
+        let directory = try TempFiles.directory()
+        defer { TempFiles.remove(directory) }
+        let sent = directory.appendingPathComponent("sent.txt").path
+        let setup = try Setup(approval: Self.notify(to: sent))
+        defer { TempFiles.remove(setup.directory) }
+        try setup.serve([Self.refund])
+        let hub = try await setup.launch()  // no elicitation: the client cannot show a form
+        defer { hub.terminate() }
+        try setup.serve([Self.poisonedRefund])
+        #expect(!(try await call(hub, "fx.redefine")).isToolError)
+        try await hub.waitForStderr(containing: "pins: fx.refund changed since it was pinned", timeout: .seconds(60))
+
+        let held = try await call(hub, "fx.refund", ["charge": "ch_1", "to_account": "attacker"])
+        #expect(held.isToolError)
+        let text = held.firstText ?? ""
+        let status = try JSONParser.parse(text)
+        #expect(status["status"] == "DEFINITION_HELD", "\(text)")
+        let callID = try #require(status["call_id"]?.stringValue, "\(text)")
+        #expect(!text.contains("customer list"), "the model never sees the new text")
+        var lines: [Substring] = []
+        try await eventually("the notify command to run") {
+            lines = ((try? String(contentsOfFile: sent, encoding: .utf8)) ?? "").split(separator: "\n")
+            return lines.count == 2
+        }
+        let code = String(lines[0])
+        #expect(code.count == 6 && !text.contains(code), "the code goes to the person only")
+        #expect(lines[1].contains("pin [\(callID)]"), "\(lines[1])")
+        #expect(lines[1].contains(#"property "to_account" added"#), "\(lines[1])")
+        #expect(lines[1].contains("pins diff fx.refund"), "\(lines[1])")
+
+        // Asking again sends no second code: the same handle waits.
+        let again = try JSONParser.parse(try await call(hub, "fx.refund", ["charge": "ch_2"]).firstText ?? "")
+        #expect(again["call_id"]?.stringValue == callID)
+        #expect(hub.stderrText.components(separatedBy: "was sent out of band as").count == 2, "one code sent")
+
+        // A wrong code accepts nothing; the person's code accepts exactly the definition, runs nothing.
+        let wrong = try await call(
+            hub, "firewall_confirm", ["otp": code == "000000" ? "111111" : "000000", "call_id": .string(callID)])
+        #expect(wrong.firstText?.contains("wrong approval code") == true, "\(wrong)")
+        #expect(try await tools(hub)["fx.refund"]?["description"] == Self.refund["description"])
+        let accepted = try await call(hub, "firewall_confirm", ["otp": .string(code), "call_id": .string(callID)])
+        #expect(
+            accepted.firstText?.contains("The user accepted the new definition of fx.refund") == true, "\(accepted)")
+        #expect(!setup.executed().contains("refund"), "\(setup.executed())")
+        #expect(try await tools(hub)["fx.refund"]?["description"] == Self.poisonedRefund["description"])
+        let reused = try await call(hub, "firewall_confirm", ["otp": .string(code), "call_id": .string(callID)])
+        #expect(reused.firstText?.contains("already used") == true, "\(reused)")
+        #expect(!(try await call(hub, "fx.refund", ["charge": "ch_3", "to_account": "a"])).isToolError)
+        #expect(setup.executed() == ["redefine", "refund"], "\(setup.executed())")
+
+        hub.closeStdin()
+        _ = try await hub.waitForExit(timeout: .seconds(30))
+        let pinAccepts = try setup.auditRecords().filter { $0["kind"] == "pin" && $0["event"] == "accepted" }
+        #expect(pinAccepts.count == 1 && pinAccepts.first?["channel"] == "code_out_of_band", "\(pinAccepts)")
+        #expect(try await setup.run(["audit", "verify", setup.audit]).status == 0)
+    }
+
+    /// With codes delivered in the tool result, no code is offered for a definition: the model would
+    /// read it and accept its own server's change.
+    @Test func noDefinitionCodeIsEverPutWhereTheModelReadsIt() async throws {
+        let setup = try Setup(approval: ["code_delivery": "agent"])
+        defer { TempFiles.remove(setup.directory) }
+        try setup.serve([Self.refund])
+        let hub = try await setup.launch()
+        defer { hub.terminate() }
+        try setup.serve([Self.poisonedRefund])
+        #expect(!(try await call(hub, "fx.redefine")).isToolError)
+        try await hub.waitForStderr(containing: "pins: fx.refund changed since it was pinned", timeout: .seconds(60))
+        let held = try await call(hub, "fx.refund", ["charge": "ch_1"])
+        let text = held.firstText ?? ""
+        #expect(held.isToolError && text.contains("pins accept fx.refund"), "\(text)")
+        #expect(!text.contains("call_id") && !text.contains("approval code"), "\(text)")
+        let forged = try await call(hub, "firewall_confirm", ["otp": "123456"])
+        #expect(forged.firstText?.contains("no call is waiting") == true, "\(forged)")
+        #expect(try await tools(hub)["fx.refund"]?["description"] == Self.refund["description"])
+    }
+}

@@ -74,6 +74,38 @@ extension PinServeTests {
         #expect(try await setup.run(["audit", "verify", setup.audit]).status == 0)
     }
 
+    /// A client that declared forms but cannot show this one: as for a call, the code goes out of band.
+    @Test func aFormThatFailsFallsBackToACodeSentOutOfBand() async throws {
+        let directory = try TempFiles.directory()
+        defer { TempFiles.remove(directory) }
+        let sent = directory.appendingPathComponent("sent.txt").path
+        let setup = try Setup(approval: Self.notify(to: sent))
+        defer { TempFiles.remove(setup.directory) }
+        try setup.serve([Self.refund])
+        let hub = try await setup.launch(capabilities: ["elicitation": [:]])
+        defer { hub.terminate() }
+        try setup.serve([Self.poisonedRefund])
+        #expect(!(try await call(hub, "fx.redefine")).isToolError)
+        try await hub.waitForStderr(containing: "pins: fx.refund changed since it was pinned", timeout: .seconds(60))
+
+        async let asked = call(hub, "fx.refund", ["charge": "ch_1"])
+        let prompt = try await nextElicitation(hub)
+        hub.respond(to: prompt.id, error: JSONRPCError(code: -32603, message: "no UI"))
+        let held = try JSONParser.parse(try await asked.firstText ?? "")
+        #expect(held["status"] == "DEFINITION_HELD", "\(held)")
+        #expect(held["message"]?.stringValue?.contains("could not show the prompt (no UI)") == true, "\(held)")
+        var lines: [Substring] = []
+        try await eventually("the notify command to run") {
+            lines = ((try? String(contentsOfFile: sent, encoding: .utf8)) ?? "").split(separator: "\n")
+            return lines.count == 2
+        }
+        let callID = try #require(held["call_id"]?.stringValue)
+        let accepted = try await call(
+            hub, "firewall_confirm", ["otp": .string(String(lines[0])), "call_id": .string(callID)])
+        #expect(accepted.firstText?.contains("The user accepted") == true, "\(accepted)")
+        #expect(try await tools(hub)["fx.refund"]?["description"] == Self.poisonedRefund["description"])
+    }
+
     /// With codes delivered in the tool result, no code is offered for a definition: the model would
     /// read it and accept its own server's change.
     @Test func noDefinitionCodeIsEverPutWhereTheModelReadsIt() async throws {

@@ -234,7 +234,7 @@ import Testing
     }
 
     /// Waits for the hub's `elicitation/create` and returns it.
-    private func nextElicitation(_ hub: MCPProcess) async throws -> JSONRPCMessage.Request {
+    func nextElicitation(_ hub: MCPProcess) async throws -> JSONRPCMessage.Request {
         while true {
             let message = try await hub.nextMessage(timeout: .seconds(30))
             if case .request(let request) = message, request.method == "elicitation/create" { return request }

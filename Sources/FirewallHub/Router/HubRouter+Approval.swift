@@ -191,8 +191,7 @@ extension HubRouter {
                 .init(
                     method: "notifications/cancelled",
                     params: ["requestId": .string(id), "reason": "no answer to the prompt in time"]))
-            definitionNotAccepted(
-                prompt.request.ticket, offer: offer, because: "The user did not answer the prompt in time.")
+            definitionPromptFailed(prompt, offer: offer, because: "The user did not answer the prompt in time.")
             return
         }
         let approval = approvalConfig(prompt.call)

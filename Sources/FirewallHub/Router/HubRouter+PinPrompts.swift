@@ -73,11 +73,29 @@ extension HubRouter {
     func definitionPromptAnswered(
         _ prompt: ApprovalDesk.Prompt, offer: PinOffer, _ outcome: JSONRPCMessage.Response.Outcome
     ) {
-        guard case .result(let result) = outcome, PinPrompt.accepts(result) else {
+        switch outcome {
+        case .error(let error):
+            definitionPromptFailed(
+                prompt, offer: offer, because: "The client could not show the prompt (\(error.message)).")
+        case .result(let result) where PinPrompt.accepts(result):
+            acceptDefinition(offer, channel: .elicitation, answering: prompt.request.ticket)
+        case .result:
             definitionNotAccepted(prompt.request.ticket, offer: offer, because: "The user did not accept it.")
+        }
+    }
+
+    /// The form could not ask (an error, or no answer in time): as for a call, a code goes out of band
+    /// when `approval.notify` is set; otherwise the call that asked is refused.
+    func definitionPromptFailed(_ prompt: ApprovalDesk.Prompt, offer: PinOffer, because reason: String) {
+        let entry = CatalogEntry(
+            exposedName: offer.exposedName, server: offer.server, tool: offer.tool, definition: JSONObject())
+        let refusal =
+            (pins.refusal(server: offer.server, tool: offer.tool, exposedName: offer.exposedName)
+                ?? "\(offer.exposedName) is held until a person accepts its definition.") + " " + reason
+        if holdDefinitionForCode(prompt.request, entry: entry, arguments: prompt.call.arguments, refusal: refusal) {
             return
         }
-        acceptDefinition(offer, channel: .elicitation, answering: prompt.request.ticket)
+        definitionNotAccepted(prompt.request.ticket, offer: offer, because: reason)
     }
 
     /// A person accepted `offer` (in the form, or with its out-of-band code): exactly what was shown is

@@ -106,6 +106,55 @@ extension PinServeTests {
         #expect(try await tools(hub)["fx.refund"]?["description"] == Self.poisonedRefund["description"])
     }
 
+    /// A 2026-07-28 client (no server→client requests, and its approval prompts are bound to a call)
+    /// gets the out-of-band code too, and accepts through `firewall_confirm` in its own envelope.
+    @Test func aModernClientsPersonAcceptsWithACodeSentOutOfBand() async throws {
+        let directory = try TempFiles.directory()
+        defer { TempFiles.remove(directory) }
+        let sent = directory.appendingPathComponent("sent.txt").path
+        let setup = try Setup(approval: Self.notify(to: sent))
+        defer { TempFiles.remove(setup.directory) }
+        try setup.serve([Self.refund])
+        let hub = try MCPProcess.launch(
+            Binaries.url("mcp-firewall-hub"), arguments: ["serve", "--config", setup.config.path])
+        defer { hub.terminate() }
+        let envelope: JSONValue = [
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": ["elicitation": ["form": [:]]],
+            "io.modelcontextprotocol/clientInfo": ["name": "modern-pin-test", "version": "1"],
+        ]
+        func modernCall(_ name: String, _ arguments: JSONObject) async throws -> JSONValue {
+            try await hub.call(
+                "tools/call", params: ["name": .string(name), "arguments": .object(arguments), "_meta": envelope])
+        }
+        func description() async throws -> JSONValue? {
+            let list = try await hub.call("tools/list", params: ["_meta": envelope])
+            return list["tools"]?.arrayValue?.first { $0["name"] == "fx.refund" }?["description"]
+        }
+        try await eventually("the first list") { try await description() != nil }
+        try setup.serve([Self.poisonedRefund])
+        #expect(!(try await modernCall("fx.redefine", [:])).isToolError)
+        try await hub.waitForStderr(containing: "pins: fx.refund changed since it was pinned", timeout: .seconds(60))
+
+        let held = try await modernCall("fx.refund", ["charge": "ch_1"])
+        #expect(held["resultType"] == "complete" && held.isToolError, "\(held)")
+        let status = try JSONParser.parse(held.firstText ?? "")
+        #expect(status["status"] == "DEFINITION_HELD", "\(status)")
+        let callID = try #require(status["call_id"]?.stringValue)
+        var lines: [Substring] = []
+        try await eventually("the notify command to run") {
+            lines = ((try? String(contentsOfFile: sent, encoding: .utf8)) ?? "").split(separator: "\n")
+            return lines.count == 2
+        }
+        #expect(try await description() == Self.refund["description"])
+        let accepted = try await modernCall(
+            "firewall_confirm", ["otp": .string(String(lines[0])), "call_id": .string(callID)])
+        #expect(accepted.firstText?.contains("The user accepted") == true, "\(accepted)")
+        #expect(try await description() == Self.poisonedRefund["description"])
+        #expect(!(try await modernCall("fx.refund", ["charge": "ch_2"])).isToolError)
+        #expect(setup.executed() == ["redefine", "refund"], "\(setup.executed())")
+    }
+
     /// With codes delivered in the tool result, no code is offered for a definition: the model would
     /// read it and accept its own server's change.
     @Test func noDefinitionCodeIsEverPutWhereTheModelReadsIt() async throws {

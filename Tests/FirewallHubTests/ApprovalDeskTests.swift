@@ -87,6 +87,47 @@ import Testing
         #expect(desk.grant(server: "payments", tool: "refund", arguments: nil, now: 132) != nil)
     }
 
+    /// A code for a held definition accepts only that definition; one live code per definition, and a
+    /// newer definition of the same tool discards the code sent for the older one.
+    @Test func oneDefinitionCodePerToolAndOnlyForTheDefinitionSent() {
+        let desk = desk(maxPending: 3)
+        func offer(_ hash: String, tool: String = "refund") -> PinOffer {
+            PinOffer(
+                server: "payments", tool: tool, exposedName: "payments.\(tool)", hash: hash, lines: [],
+                change: "description changed", isNew: false)
+        }
+        func hold(_ offer: PinOffer) -> HeldCall? {
+            var frozen = call(offer.tool)
+            frozen.definition = offer
+            guard case .success(let held) = desk.hold(frozen, now: 0, withSessionCode: false) else { return nil }
+            return held
+        }
+        guard let a = hold(offer("a")), let other = hold(offer("x", tool: "charge")) else {
+            Issue.record("not held")
+            return
+        }
+        #expect(desk.heldDefinition(offer("a"), now: 1) == a.id)
+        #expect(desk.waitingCount == 2)
+        // The server changed refund again: the code sent for "a" goes; "charge" is untouched.
+        #expect(desk.heldDefinition(offer("b"), now: 2) == nil)
+        #expect(desk.waitingCount == 1)
+        #expect(desk.confirm(.init(code: a.code, callID: a.id, deny: false), now: 3).0 == .alreadyUsed)
+        #expect(desk.heldDefinition(offer("x", tool: "charge"), now: 4) == other.id)
+        let (accepted, grant) = desk.confirm(.init(code: other.code, callID: other.id, deny: false), now: 5)
+        guard case .approved(let frozen, .once) = accepted else {
+            Issue.record("\(accepted)")
+            return
+        }
+        #expect(frozen.definition == offer("x", tool: "charge") && grant == nil)
+        // An expired code is not handed out again.
+        guard let c = hold(offer("c")) else {
+            Issue.record("not held")
+            return
+        }
+        #expect(desk.heldDefinition(offer("c"), now: 299) == c.id)
+        #expect(desk.heldDefinition(offer("c"), now: 301) == nil)
+    }
+
     @Test func grantsFollowTheScopeTheHumanChose() {
         let desk = desk()
         #expect(desk.grant(.once, for: call(), via: "test", now: 0) == nil)

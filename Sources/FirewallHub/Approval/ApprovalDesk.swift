@@ -143,9 +143,16 @@ final class ApprovalDesk {
         return (id, PinPrompt.params(for: offer))
     }
 
-    /// The handle of a live code already sent for exactly `offer` (one code per held definition).
+    /// The handle of a live code already sent for exactly `offer` (one code per held definition). Codes
+    /// sent for an earlier definition of the same tool are discarded (they could no longer accept
+    /// anything), so a server that keeps changing a tool holds at most one code per tool.
     func heldDefinition(_ offer: PinOffer, now: Double) -> String? {
-        store.liveID(now: now) { $0.definition == offer }
+        let stale = store.pendingIDs.filter { id in
+            guard let held = store.pendingCall(id: id)?.definition else { return false }
+            return held.server == offer.server && held.tool == offer.tool && held != offer
+        }
+        for id in stale { store.cancel(callID: id) }
+        return store.liveID(now: now) { $0.definition == offer }
     }
 
     /// Whether a prompt about `server`'s `tool` definition is open already (one question at a time).

@@ -22,6 +22,12 @@ import Testing
         #expect(visible("a\tb\u{7F}c\u{85}d\u{9B}e") == "a\tb\\x7fc\\x85d\\x9be")
         #expect(visible("é ’ 😀 plain") == "é ’ 😀 plain")
         #expect(visible("to\u{202E}tnuocca\u{2028}x\u{2066}") == #"to\u{202e}tnuocca\u{2028}x\u{2066}"#)
+        // Invisible characters a server could hide text in: soft hyphen, variation selectors, tag
+        // characters (an invisible copy of ASCII) and the variation selectors supplement.
+        #expect(
+            visible("a\u{AD}b\u{FE0F}c\u{E0041}\u{E007F}d\u{E0100}")
+                == #"a\u{ad}b\u{fe0f}c\u{e0041}\u{e007f}d\u{e0100}"#)
+        #expect(visible("\u{E000}\u{F3A0}\u{FE10}") == "\u{E000}\u{F3A0}\u{FE10}")
     }
 
     @Test func excerptsAreOneVisibleLine() {

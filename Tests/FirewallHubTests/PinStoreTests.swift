@@ -30,6 +30,27 @@ private final class ReaderFlags: Sendable {
         #expect(mode == 0o600)
     }
 
+    /// A definition nested as deep as any message may be (a hostile server's schema) is stored and read
+    /// back: one server cannot make the shared store unreadable for every other.
+    @Test func aDefinitionAsDeepAsAnyMessageIsStoredAndReadBack() throws {
+        let folder = try makeAuditFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let depth = JSONParser.defaultMaxDepth - 4
+        let nested = try JSONParser.parse(
+            String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth))
+        var deep = tool("deep")
+        deep["inputSchema"] = nested
+        let store = PinStore(path: folder + "/pins.json")
+        try store.update { file -> Result<Void, PinStore.Failure> in
+            file.servers["evil"] = ServerPins(tools: ["deep": PinnedTool(definition: deep, at: "now")])
+            file.servers["good"] = ServerPins(tools: ["t": PinnedTool(definition: tool("t"), at: "now")])
+            return .success(())
+        }.get()
+        let loaded = try store.load().get()
+        #expect(loaded.servers["good"]?.tools["t"] != nil)
+        #expect(loaded.servers["evil"]?.tools["deep"]?.hash == ToolFingerprint.hash(of: deep))
+    }
+
     @Test func anAbandonedUpdateLeavesTheStoreAsItWas() throws {
         let folder = try makeAuditFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -75,10 +75,14 @@ struct DefinitionChange: Equatable, Sendable {
         a + b.filter { !a.contains($0) }
     }
 
+    /// Most items `summary` names; the rest are counted (`pins diff` shows every one).
+    static let summaryItems = 4
+
     /// One line naming what changed, for the model and the audit trail: field and property names only
-    /// (each shortened and stripped to printable ASCII), never new text.
+    /// (each an identifier of at most 40 characters, else described by its length), at most
+    /// `summaryItems` of them, never new text: a server cannot write sentences into it.
     var summary: String {
-        items.map { item -> String in
+        let named = items.prefix(Self.summaryItems).map { item -> String in
             switch item {
             case .text(let field, let old, let new):
                 return old == nil ? "\(field) added" : new == nil ? "\(field) removed" : "\(field) changed"
@@ -94,7 +98,9 @@ struct DefinitionChange: Equatable, Sendable {
             case .annotation(let key, let old, let new):
                 return "annotations: \(Self.safeName(key)) \(Self.short(old)) -> \(Self.short(new))"
             }
-        }.joined(separator: "; ")
+        }
+        let more = items.count - named.count
+        return (named + (more > 0 ? ["\(more) more change(s)"] : [])).joined(separator: "; ")
     }
 
     /// The full diff for a human (CLI, approval prompt): every old and new value, word diffs for text.
@@ -132,9 +138,12 @@ struct DefinitionChange: Equatable, Sendable {
 
     /// `"name"` with at most 40 printable ASCII characters (others as `?`).
     static func safeName(_ name: String) -> String {
-        let cleaned = name.unicodeScalars.prefix(40).map {
-            (0x20...0x7E).contains($0.value) && $0 != "\"" ? Character($0) : "?"
+        let identifier = name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || "_-.$@".unicodeScalars.contains($0)
         }
-        return "\"" + String(cleaned) + (name.unicodeScalars.count > 40 ? "…" : "") + "\""
+        let length = name.unicodeScalars.count
+        if identifier, length <= 40 { return "\"" + name + "\"" }
+        return "(a name of \(length) characters\(identifier ? "" : " with spaces or symbols"))"
     }
 }

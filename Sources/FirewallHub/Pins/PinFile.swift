@@ -102,7 +102,8 @@ extension PinFile {
     static func decode(_ bytes: [UInt8]) -> Result<PinFile, PinFile.Problem> {
         let json: JSONValue
         do {
-            json = try JSONParser.parse(bytes)
+            // A definition may be nested as deep as any message (defaultMaxDepth); the store wraps it a few levels deeper.
+            json = try JSONParser.parse(bytes, maxDepth: JSONParser.defaultMaxDepth + 16)
         } catch {
             return fail("not JSON: \(error)")
         }

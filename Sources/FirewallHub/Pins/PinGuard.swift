@@ -118,6 +118,10 @@ final class PinGuard {
     private func recordInMemory(
         server: String, tools: [JSONObject], instructions: String?, at: String
     ) -> ServerPinReport {
+        // The store could not be written, but what a person pinned there still counts: start from it.
+        if pins[server] == nil, let store, case .success(let file) = store.load() {
+            pins[server] = file.servers[server]
+        }
         let report = PinCheck.check(
             server: server, pinned: pins[server], listed: tools, instructions: instructions, newTools: newTools, at: at)
         report.record(into: &pins[server])
@@ -201,11 +205,18 @@ final class PinGuard {
         return .success(pins[offer.server]?.accept(tool: offer.tool, expectedHash: offer.hash) != nil)
     }
 
-    /// The instructions to pass on for `server`: the pinned text while a change is held.
+    /// The instructions to pass on for `server`: the pinned text while a change is held. Before the
+    /// server's first full sighting (still starting, or failed) only a pinned text is passed on: new
+    /// text is never shown before it was checked.
     func instructions(server: String, current: String?) -> String? {
         guard enabled else { return current }
         if unreadable[server] != nil { return nil }
-        return reports[server]?.effectiveInstructions ?? current
+        if let report = reports[server] { return report.effectiveInstructions }
+        if pins[server] == nil, let store, case .success(let file) = store.load() {
+            pins[server] = file.servers[server]
+        }
+        guard let pinned = pins[server]?.instructions else { return nil }
+        return pinned.hash == ToolFingerprint.hash(ofInstructions: current) ? current : pinned.text
     }
 
     /// The server and tool a name the client called means when it is a new tool held back from the

@@ -46,7 +46,8 @@ final class HubLog: Sendable {
     }
 
     /// `bytes` with every C0 control but tab, DEL, and the C1 controls (U+0080…U+009F) as `\xHH`, and
-    /// the Unicode line breaks and bidirectional controls (which reorder what a reader sees) as `\u{…}`.
+    /// the Unicode line breaks, bidirectional controls (which reorder what a reader sees) and invisible
+    /// characters (zero-width ones, soft hyphen, variation selectors, tag characters) as `\u{…}`.
     static func appendVisible(_ bytes: [UInt8], to out: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         func escape(_ b: UInt8) { out += [0x5C, 0x78, hex[Int(b >> 4)], hex[Int(b & 0xF)]] }
@@ -64,6 +65,19 @@ final class HubLog: Sendable {
             } else if b == 0xE2, i + 2 < bytes.count, let scalar = invisibleFormatting(bytes[i + 1], bytes[i + 2]) {
                 out += Array("\\u{\(String(scalar, radix: 16))}".utf8)
                 i += 2
+            } else if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xAD {
+                out += Array("\\u{ad}".utf8)  // soft hyphen: invisible
+                i += 1
+            } else if b == 0xEF, i + 2 < bytes.count, bytes[i + 1] == 0xB8, (0x80...0x8F).contains(bytes[i + 2]) {
+                out += Array("\\u{fe0\(String(bytes[i + 2] & 0x0F, radix: 16))}".utf8)  // variation selectors
+                i += 2
+            } else if b == 0xF3, i + 3 < bytes.count, bytes[i + 1] == 0xA0, (0x80...0x87).contains(bytes[i + 2]),
+                bytes[i + 3] & 0xC0 == 0x80
+            {
+                // U+E0000…U+E01FF: tag characters (invisible ASCII) and the variation selectors supplement.
+                let scalar = 0xE0000 | (UInt32(bytes[i + 2] & 0x3F) << 6) | UInt32(bytes[i + 3] & 0x3F)
+                out += Array("\\u{\(String(scalar, radix: 16))}".utf8)
+                i += 3
             } else {
                 out.append(b)
             }

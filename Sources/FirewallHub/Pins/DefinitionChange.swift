@@ -21,10 +21,21 @@ struct DefinitionChange: Equatable, Sendable {
     static func between(pinned: JSONObject, current: JSONObject) -> DefinitionChange {
         var items: [Item] = []
         for field in ["title", "description"] where !same(pinned[field], current[field]) {
-            items.append(.text(field: field, old: pinned[field]?.stringValue, new: current[field]?.stringValue))
+            // A value that is not text is shown whole as JSON: a diff must never drop what is accepted.
+            if !isAbsentOr(pinned[field], \.stringValue) || !isAbsentOr(current[field], \.stringValue) {
+                items.append(.schema(field: field, old: pinned[field], new: current[field]))
+            } else {
+                items.append(.text(field: field, old: pinned[field]?.stringValue, new: current[field]?.stringValue))
+            }
         }
         for field in ["inputSchema", "outputSchema"] {
             items += schemaItems(field, pinned[field], current[field])
+        }
+        if !isAbsentOr(pinned["annotations"], \.objectValue) || !isAbsentOr(current["annotations"], \.objectValue) {
+            if !same(pinned["annotations"], current["annotations"]) {
+                items.append(.schema(field: "annotations", old: pinned["annotations"], new: current["annotations"]))
+            }
+            return DefinitionChange(items: items)
         }
         let oldAnnotations = pinned["annotations"]?.objectValue ?? JSONObject()
         let newAnnotations = current["annotations"]?.objectValue ?? JSONObject()
@@ -40,6 +51,11 @@ struct DefinitionChange: Equatable, Sendable {
         guard let oldSchema = old?.objectValue, let newSchema = new?.objectValue else {
             return [.schema(field: field, old: old, new: new)]
         }
+        // `properties` that is not an object, or `required` that is not an array of strings, is shown whole.
+        let shapes =
+            isAbsentOr(oldSchema["properties"], \.objectValue) && isAbsentOr(newSchema["properties"], \.objectValue)
+            && isAbsentOr(oldSchema["required"], stringArray) && isAbsentOr(newSchema["required"], stringArray)
+        guard shapes else { return [.schema(field: field, old: old, new: new)] }
         var items: [Item] = []
         let oldProperties = oldSchema["properties"]?.objectValue ?? JSONObject()
         let newProperties = newSchema["properties"]?.objectValue ?? JSONObject()
@@ -60,6 +76,17 @@ struct DefinitionChange: Equatable, Sendable {
             items.append(.schemaKey(schema: field, key: key, old: oldSchema[key], new: newSchema[key]))
         }
         return items
+    }
+
+    /// Absent, or of the shape `read` accepts.
+    private static func isAbsentOr<T>(_ value: JSONValue?, _ read: (JSONValue) -> T?) -> Bool {
+        value.map { read($0) != nil } ?? true
+    }
+
+    private static func stringArray(_ value: JSONValue) -> [String]? {
+        guard let array = value.arrayValue else { return nil }
+        let strings = array.compactMap(\.stringValue)
+        return strings.count == array.count ? strings : nil
     }
 
     /// Equal as canonical JSON (key order does not count).

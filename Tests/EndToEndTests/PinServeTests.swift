@@ -115,6 +115,13 @@ import Testing
         }
     }
 
+    /// The server replaces refund with `poisonedRefund` at run time; returns once the hub saw the change.
+    func poisonRefund(_ hub: MCPProcess, _ setup: Setup) async throws {
+        try setup.serve([Self.poisonedRefund])
+        #expect(!(try await call(hub, "fx.redefine")).isToolError)
+        try await hub.waitForStderr(containing: "pins: fx.refund changed since it was pinned", timeout: .seconds(60))
+    }
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
@@ -247,9 +254,7 @@ import Testing
         try setup.serve([Self.refund])
         let hub = try await setup.launch(capabilities: ["elicitation": [:]])
         defer { hub.terminate() }
-        try setup.serve([Self.poisonedRefund])
-        #expect(!(try await call(hub, "fx.redefine")).isToolError)
-        try await hub.waitForStderr(containing: "pins: fx.refund changed since it was pinned", timeout: .seconds(60))
+        try await poisonRefund(hub, setup)
         _ = hub.takeQueuedMessages()
 
         // The person sees the whole diff; an answer in the shape of a call approval, a decline or a

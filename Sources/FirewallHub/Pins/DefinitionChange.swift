@@ -31,19 +31,20 @@ struct DefinitionChange: Equatable, Sendable {
         for field in ["inputSchema", "outputSchema"] {
             items += schemaItems(field, pinned[field], current[field])
         }
-        if !isAbsentOr(pinned["annotations"], \.objectValue) || !isAbsentOr(current["annotations"], \.objectValue) {
-            if !same(pinned["annotations"], current["annotations"]) {
-                items.append(.schema(field: "annotations", old: pinned["annotations"], new: current["annotations"]))
-            }
-            return DefinitionChange(items: items)
-        }
-        let oldAnnotations = pinned["annotations"]?.objectValue ?? JSONObject()
-        let newAnnotations = current["annotations"]?.objectValue ?? JSONObject()
-        for key in union(oldAnnotations.keys, newAnnotations.keys) where !same(oldAnnotations[key], newAnnotations[key])
-        {
-            items.append(.annotation(key: key, old: oldAnnotations[key], new: newAnnotations[key]))
-        }
+        items += annotationItems(pinned["annotations"], current["annotations"])
         return DefinitionChange(items: items)
+    }
+
+    private static func annotationItems(_ old: JSONValue?, _ new: JSONValue?) -> [Item] {
+        if same(old, new) { return [] }
+        // Annotations that are not an object are shown whole.
+        guard isAbsentOr(old, \.objectValue), isAbsentOr(new, \.objectValue) else {
+            return [.schema(field: "annotations", old: old, new: new)]
+        }
+        let oldAnnotations = old?.objectValue ?? JSONObject()
+        let newAnnotations = new?.objectValue ?? JSONObject()
+        return union(oldAnnotations.keys, newAnnotations.keys).filter { !same(oldAnnotations[$0], newAnnotations[$0]) }
+            .map { .annotation(key: $0, old: oldAnnotations[$0], new: newAnnotations[$0]) }
     }
 
     private static func schemaItems(_ field: String, _ old: JSONValue?, _ new: JSONValue?) -> [Item] {
@@ -163,7 +164,8 @@ struct DefinitionChange: Equatable, Sendable {
         }
     }
 
-    /// `"name"` with at most 40 printable ASCII characters (others as `?`).
+    /// `"name"` when it is an identifier (ASCII letters, digits, `_-.$@`) of at most 40 characters; else
+    /// only its length, so a server cannot write text to the model through names.
     static func safeName(_ name: String) -> String {
         let identifier = name.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)

@@ -36,6 +36,8 @@ final class PinGuard {
     /// The events already logged and recorded per server, so a restart does not repeat them.
     private var announced: [String: [AuditPinEvent]] = [:]
     private var lastLook: [String: Double] = [:]
+    /// Servers whose pins were read from the store outside a sighting (`seedFromStore`).
+    private var seeded: Set<String> = []
     private var warnedAboutStore = false
 
     init(config: PinsConfig, active: Bool) {
@@ -119,9 +121,7 @@ final class PinGuard {
         server: String, tools: [JSONObject], instructions: String?, at: String
     ) -> ServerPinReport {
         // The store could not be written, but what a person pinned there still counts: start from it.
-        if pins[server] == nil, let store, case .success(let file) = store.load() {
-            pins[server] = file.servers[server]
-        }
+        seedFromStore(server)
         let report = PinCheck.check(
             server: server, pinned: pins[server], listed: tools, instructions: instructions, newTools: newTools, at: at)
         report.record(into: &pins[server])
@@ -212,11 +212,17 @@ final class PinGuard {
         guard enabled else { return current }
         if unreadable[server] != nil { return nil }
         if let report = reports[server] { return report.effectiveInstructions }
-        if pins[server] == nil, let store, case .success(let file) = store.load() {
-            pins[server] = file.servers[server]
-        }
+        seedFromStore(server)
         guard let pinned = pins[server]?.instructions else { return nil }
         return pinned.hash == ToolFingerprint.hash(ofInstructions: current) ? current : pinned.text
+    }
+
+    /// Before `server`'s first sighting, or when the store can no longer be written: what the store holds
+    /// for it, read once (a server the store does not know is not read for again).
+    private func seedFromStore(_ server: String) {
+        guard pins[server] == nil, !seeded.contains(server), let store else { return }
+        seeded.insert(server)
+        if case .success(let file) = store.load() { pins[server] = file.servers[server] }
     }
 
     /// The server and tool a name the client called means when it is a new tool held back from the

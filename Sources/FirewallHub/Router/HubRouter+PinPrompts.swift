@@ -89,9 +89,7 @@ extension HubRouter {
     func definitionPromptFailed(_ prompt: ApprovalDesk.Prompt, offer: PinOffer, because reason: String) {
         let entry = CatalogEntry(
             exposedName: offer.exposedName, server: offer.server, tool: offer.tool, definition: JSONObject())
-        let refusal =
-            (pins.refusal(server: offer.server, tool: offer.tool, exposedName: offer.exposedName)
-                ?? "\(offer.exposedName) is held until a person accepts its definition.") + " " + reason
+        let refusal = heldRefusal(offer) + " " + reason
         if holdDefinitionForCode(prompt.request, entry: entry, arguments: prompt.call.arguments, refusal: refusal) {
             return
         }
@@ -131,9 +129,12 @@ extension HubRouter {
     /// `ticket` is answered with a refusal saying why the definition is still held.
     func definitionNotAccepted(_ ticket: CallTable.Ticket, offer: PinOffer, because reason: String) {
         log.info("\(offer.exposedName): the definition stays held (\(reason))")
-        let refusal =
-            pins.refusal(server: offer.server, tool: offer.tool, exposedName: offer.exposedName)
+        answer(ticket, result: HeldCallText.toolError(heldRefusal(offer) + " " + reason))
+    }
+
+    /// What the model is told about `offer`'s tool while its definition is held.
+    private func heldRefusal(_ offer: PinOffer) -> String {
+        pins.refusal(server: offer.server, tool: offer.tool, exposedName: offer.exposedName)
             ?? "\(offer.exposedName) is held until a person accepts its definition."
-        answer(ticket, result: HeldCallText.toolError(refusal + " " + reason))
     }
 }
